@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+// The swarmsim package: a packet-level simulator of Docker Swarm's routing.
+//
+// Layers (dependencies point down only; see README "Design"):
+//   swarmsim (CLI) -> SwarmSimCapture -> SwarmSimCore (Engine, Wire, Kernel)
+//   CPcap is the only C target and only SwarmSimCapture imports it.
+// Benchmarks (ordo-one/benchmark, Benchmarks/<Name>/<Name>.swift) are declared only when
+// SWARMSIM_BENCHMARKS is set, so `swift test` neither resolves nor builds them:
+//     SWARMSIM_BENCHMARKS=1 swift package --scratch-path .build-bench --disable-sandbox benchmark
+import PackageDescription
+
+import class Foundation.ProcessInfo
+
+let package = Package(
+    name: "swarmsim",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swarmsim", targets: ["swarmsim"]),
+        .library(name: "SwarmSimCore", targets: ["SwarmSimCore"]),
+        .library(name: "SwarmSimCapture", targets: ["SwarmSimCapture"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "SwarmSimCore"),
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        .target(name: "SwarmSimCapture", dependencies: ["SwarmSimCore", "CPcap"]),
+        .executableTarget(
+            name: "swarmsim",
+            dependencies: [
+                "SwarmSimCore",
+                "SwarmSimCapture",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SwarmSimCoreTests", dependencies: ["SwarmSimCore"]),
+        .testTarget(name: "SwarmSimCaptureTests", dependencies: ["SwarmSimCapture", "SwarmSimCore", "CPcap"]),
+        .testTarget(name: "swarmsimTests", dependencies: ["swarmsim"]),
+    ]
+)
+
+if ProcessInfo.processInfo.environment["SWARMSIM_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"])
+    )
+    for name in ["EngineBenchmarks", "WireBenchmarks"] {
+        package.targets.append(
+            .executableTarget(
+                name: name,
+                dependencies: [.product(name: "Benchmark", package: "benchmark"), "SwarmSimCore"],
+                path: "Benchmarks/\(name)",
+                plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+            )
+        )
+    }
+}

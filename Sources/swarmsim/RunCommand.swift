@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// `swarmsim run FILE`: replay one scenario, print each step, the distribution and the verdicts.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario: print each step and its output, the distribution and the verdicts.",
+        discussion: """
+            Prints each step as it runs with the simulated time and the node it runs on, then a \
+            table of the load-balancing distribution per service and task, then the verdict of \
+            each expectation. Captures (one pcap per capture point and one merged pcapng) and \
+            report.json are written under out/NAME unless --out is given.
+
+            Exit codes: 0 every expectation holds, 1 an expectation failed, 2 bad input \
+            (nothing is written then).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The scenario file (YAML).", valueName: "file"))
+    var file: String
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        try NotBuiltYet.exit("run", arrivesWith: "the scenario loader and the swarm control plane")
+    }
+}

@@ -1,0 +1,98 @@
+import Testing
+@testable import SwarmSimCore
+
+@Suite struct EventQueueTests {
+    @Test func popsInTimeOrder() {
+        var q = EventQueue<Int>()
+        for (i, t) in [50, 10, 40, 30, 20].enumerated() { q.push(at: SimTime(nanoseconds: Int64(t)), i) }
+        var times: [Int64] = []
+        while let (t, _) = q.pop() { times.append(t.nanoseconds) }
+        #expect(times == [10, 20, 30, 40, 50])
+    }
+
+    @Test func equalTimesRunFirstInFirstOut() {
+        var q = EventQueue<Int>()
+        for i in 0..<1_000 { q.push(at: SimTime(nanoseconds: Int64(i % 3)), i) }
+        var order: [Int] = []
+        while let (_, payload) = q.pop() { order.append(payload) }
+        let expected = (0..<1_000).filter { $0 % 3 == 0 } + (0..<1_000).filter { $0 % 3 == 1 }
+            + (0..<1_000).filter { $0 % 3 == 2 }
+        #expect(order == expected)
+    }
+
+    @Test func cancelRemovesOnlyThatEvent() {
+        var q = EventQueue<String>()
+        q.push(at: SimTime(nanoseconds: 1), "a")
+        let b = q.push(at: SimTime(nanoseconds: 2), "b")
+        q.push(at: SimTime(nanoseconds: 3), "c")
+        let r1 = q.cancel(b)
+        #expect(r1)
+        #expect(q.count == 2)
+        let r2 = q.cancel(b)
+        #expect(!r2, "cancelling twice does nothing")
+        let r3 = q.pop()?.payload
+        #expect(r3 == "a")
+        let r4 = q.pop()?.payload
+        #expect(r4 == "c")
+        let r5 = q.pop()
+        #expect(r5 == nil)
+        #expect(q.isEmpty)
+    }
+
+    @Test func staleHandleCannotCancelTheSlotsNextOccupant() {
+        var q = EventQueue<String>()
+        let old = q.push(at: SimTime(nanoseconds: 1), "old")
+        let r6 = q.pop()?.payload
+        #expect(r6 == "old")
+        q.push(at: SimTime(nanoseconds: 2), "new")  // reuses the freed slot
+        let r7 = q.cancel(old)
+        #expect(!r7)
+        let r8 = q.pop()?.payload
+        #expect(r8 == "new")
+    }
+
+    @Test func cancelledTopIsSkippedByPeek() {
+        var q = EventQueue<Int>()
+        let first = q.push(at: SimTime(nanoseconds: 5), 1)
+        q.push(at: SimTime(nanoseconds: 9), 2)
+        q.cancel(first)
+        let r9 = q.peekTime()
+        #expect(r9 == SimTime(nanoseconds: 9))
+    }
+
+    /// Against a sorted reference under random interleavings of push, pop and cancel.
+    @Test func matchesAReferenceModel() {
+        var rng = RandomStream(seed: 7, name: "event-queue-model")
+        var q = EventQueue<Int>()
+        var reference: [(time: Int64, seq: Int, id: Int)] = []
+        var handles: [Int: EventHandle] = [:]
+        var seq = 0
+        for step in 0..<20_000 {
+            let action = rng.next(below: 10)
+            if action < 5 {
+                let t = Int64(rng.next(below: 1_000))
+                handles[step] = q.push(at: SimTime(nanoseconds: t), step)
+                reference.append((t, seq, step))
+                seq += 1
+            } else if action < 8 {
+                reference.sort { ($0.time, $0.seq) < ($1.time, $1.seq) }
+                let expected = reference.isEmpty ? nil : reference.removeFirst()
+                let got = q.pop()
+                #expect(got?.payload == expected?.id)
+                if let got { handles[got.payload] = nil }
+            } else if let victim = reference.indices.randomElementIndex(using: &rng) {
+                let id = reference.remove(at: victim).id
+                let r10 = q.cancel(handles[id]!)
+                #expect(r10)
+                handles[id] = nil
+            }
+            #expect(q.count == reference.count)
+        }
+    }
+}
+
+extension Range where Bound == Int {
+    fileprivate func randomElementIndex(using rng: inout RandomStream) -> Int? {
+        isEmpty ? nil : lowerBound + Int(rng.next(below: UInt64(count)))
+    }
+}
