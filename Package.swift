@@ -38,8 +38,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "SwarmSimCoreTests", dependencies: ["SwarmSimCore"]),
-        .testTarget(name: "SwarmSimCaptureTests", dependencies: ["SwarmSimCapture", "SwarmSimCore", "CPcap"]),
+        // Shared by the test targets: tshark and libpcap read-back checks, temporary directories.
+        .target(name: "TestSupport", dependencies: ["SwarmSimCore", "CPcap"], path: "Tests/TestSupport"),
+        .testTarget(name: "SwarmSimCoreTests", dependencies: ["SwarmSimCore", "TestSupport"]),
+        .testTarget(name: "SwarmSimCaptureTests", dependencies: ["SwarmSimCapture", "SwarmSimCore", "CPcap", "TestSupport"]),
+        // The kernel model's packets as Wireshark sees them: topologies captured to pcap, checked with tshark.
+        .testTarget(name: "KernelCaptureTests", dependencies: ["SwarmSimCore", "SwarmSimCapture", "TestSupport"]),
         .testTarget(name: "swarmsimTests", dependencies: ["swarmsim"]),
     ]
 )
@@ -48,11 +52,11 @@ if ProcessInfo.processInfo.environment["SWARMSIM_BENCHMARKS"] != nil {
     package.dependencies.append(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"])
     )
-    for name in ["EngineBenchmarks", "WireBenchmarks"] {
+    for name in ["EngineBenchmarks", "WireBenchmarks", "KernelBenchmarks"] {
         package.targets.append(
             .executableTarget(
                 name: name,
-                dependencies: [.product(name: "Benchmark", package: "benchmark"), "SwarmSimCore"],
+                dependencies: [.product(name: "Benchmark", package: "benchmark"), "SwarmSimCore", "SwarmSimCapture"],
                 path: "Benchmarks/\(name)",
                 plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
             )

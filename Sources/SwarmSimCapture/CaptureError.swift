@@ -33,7 +33,8 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible {
         case .invalidSnaplen(let snaplen):
             return "invalid snaplen \(snaplen): expected 1...\(CaptureLimits.maximumSnaplen)"
         case .invalidEpoch(let epoch):
-            return "invalid capture start \(epoch) after the Unix epoch: pcap timestamps need 0s...\(CaptureLimits.maximumEpochSeconds)s"
+            let limit = CaptureLimits.maximumEpochSeconds
+            return "invalid capture start \(epoch) after the Unix epoch: pcap timestamps need 0s..<\(limit)s"
         case .duplicatePoint(let name, let file):
             return "capture point '\(name)' is already being written to '\(file)'"
         case .cannotCreateDirectory(let path, let reason):

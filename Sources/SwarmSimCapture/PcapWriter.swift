@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import CPcap
 import SwarmSimCore
@@ -30,6 +30,13 @@ public final class PcapWriter: FrameTap {
     private let clock: CaptureClock
     private var handle: OpaquePointer?
     private var dumper: OpaquePointer?
+    /// stdio's buffer for the file, larger than glibc's 4 KiB default so that a busy capture
+    /// point makes one write(2) per 64 KiB; owned here because stdio does not free a buffer it
+    /// was given.
+    private var stdioBuffer: UnsafeMutablePointer<CChar>?
+
+    /// The size of `stdioBuffer`.
+    static let stdioBufferSize = 64 * 1024
 
     /// Creates (or replaces) the file at `path` and writes the pcap file header.
     ///
@@ -59,10 +66,13 @@ public final class PcapWriter: FrameTap {
             pcap_close(handle)
             throw .cannotOpen(path: path, reason: reason)
         }
+        let stdioBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Self.stdioBufferSize)
+        setvbuf(file, stdioBuffer, _IOFBF, Self.stdioBufferSize)
         guard let dumper = pcap_dump_fopen(handle, file) else {
             // libpcap has closed `file` if writing the header failed; it cannot be closed here
             // without risking a double fclose, so it is left to the process (this cannot happen
             // for DLT_EN10MB short of a write error on a 24-byte buffered write).
+            // For the same reason the stdio buffer is leaked: the FILE may still be using it.
             let reason = String(cString: pcap_geterr(handle))
             pcap_close(handle)
             throw .cannotWrite(path: path, reason: reason)
@@ -73,6 +83,7 @@ public final class PcapWriter: FrameTap {
         self.clock = CaptureClock(epoch: epoch)
         self.handle = handle
         self.dumper = dumper
+        self.stdioBuffer = stdioBuffer
     }
 
     deinit {
@@ -121,6 +132,8 @@ public final class PcapWriter: FrameTap {
         if failure == nil, let file = pcap_dump_file(dumper), ferror(file) != 0 { failure = EIO }
         pcap_dump_close(dumper)
         pcap_close(handle)
+        stdioBuffer?.deallocate()
+        stdioBuffer = nil
         if let failure { throw .cannotWrite(path: path, reason: FileSystem.errorText(failure)) }
     }
 }

@@ -1,0 +1,106 @@
+/// A Linux bridge (`ip link add br0 type bridge`): a learning switch whose ports are devices
+/// enslaved to it, and at the same time an L3 interface of its namespace (it may carry the
+/// gateway address, as `br0` does in an overlay namespace and `docker_gwbridge` on a host).
+///
+/// Learning and forwarding follow `net/bridge/br_input.c`: learn the source MAC on the
+/// ingress port; frames for the bridge's own MAC or a port's MAC (local FDB entries) go up to
+/// the bridge device; broadcast and multicast are flooded to every other port and also passed
+/// up; known unicast goes to its port (never back out of the ingress port); unknown unicast is
+/// flooded. Learned entries age out after `ageingTime` (300 s, `ageing_time` default).
+public final class BridgeDevice: NetDevice {
+    public struct FDBEntry: Hashable, Sendable {
+        /// The port the MAC was learned on (ifindex), or the bridge itself for local entries.
+        public var port: Int32
+        public var isLocal: Bool
+        public var updated: SimTime
+    }
+
+    public private(set) var ports: [NetDevice] = []
+    public private(set) var fdb: [MACAddress: FDBEntry] = [:]
+    public var ageingTime: SimDuration = .seconds(300)
+
+    override init(name: String, namespace: NetworkNamespace, mac: MACAddress, mtu: Int) {
+        super.init(name: name, namespace: namespace, mac: mac, mtu: mtu)
+        fdb[mac] = FDBEntry(port: ifindex, isLocal: true, updated: .zero)
+    }
+
+    /// Enslaves `device` (`ip link set DEV master BR`). Its own MAC becomes a local entry.
+    public func addPort(_ device: NetDevice) {
+        precondition(device.namespace === namespace, "a bridge port must be in the bridge's namespace")
+        precondition(device.master == nil && !(device is BridgeDevice), "\(device.name) cannot join \(name)")
+        ports.append(device)
+        device.master = self
+        fdb[device.mac] = FDBEntry(port: device.ifindex, isLocal: true, updated: .zero)
+    }
+
+    /// The live FDB entry for `mac`, ignoring aged-out learned entries (aged lazily on lookup).
+    public func lookup(_ mac: MACAddress) -> FDBEntry? {
+        guard let entry = fdb[mac] else { return nil }
+        if !entry.isLocal && world.now - entry.updated > ageingTime { return nil }
+        return entry
+    }
+
+    /// A frame received on port `ingress` (`br_handle_frame_finish`).
+    func handleFrame(_ packet: PacketBuffer, from ingress: NetDevice) {
+        guard let frame = try? EthernetFrame(packet.bytes) else {
+            world.countDrop("bridge \(name): runt frame")
+            return
+        }
+        let source = frame.source
+        let destination = frame.destination
+        if source.isUnicast && fdb[source]?.isLocal != true {
+            fdb[source] = FDBEntry(port: ingress.ifindex, isLocal: false, updated: world.now)
+        }
+        if destination.isMulticast {
+            let local = packet.copy()
+            flood(packet, except: ingress)
+            passUp(local)
+            return
+        }
+        guard let entry = lookup(destination) else {
+            flood(packet, except: ingress)
+            return
+        }
+        if entry.isLocal {
+            passUp(packet)
+        } else if entry.port != ingress.ifindex, let port = port(ifindex: entry.port) {
+            port.transmit(packet)
+        } else {
+            world.countDrop("bridge \(name): destination behind ingress port")
+        }
+    }
+
+    /// Sending from the bridge device itself (`br_dev_xmit`): to the learned port, else flooded.
+    override func deviceTransmit(_ packet: PacketBuffer) {
+        guard let frame = try? EthernetFrame(packet.bytes) else { return }
+        let destination = frame.destination
+        if !destination.isMulticast, let entry = lookup(destination), !entry.isLocal,
+            let port = port(ifindex: entry.port)
+        {
+            port.transmit(packet)
+        } else {
+            flood(packet, except: nil)
+        }
+    }
+
+    private func passUp(_ packet: PacketBuffer) {
+        rxPackets += 1
+        rxBytes += packet.length
+        record(packet)
+        packet.comment = nil
+        packet.inputInterface = ifindex
+        namespace.receiveFrame(packet, on: self)
+    }
+
+    private func flood(_ packet: PacketBuffer, except ingress: NetDevice?) {
+        let targets = ports.filter { $0 !== ingress && $0.isUp }
+        for (i, port) in targets.enumerated() {
+            // The last port may take the original; every other port gets its own copy.
+            port.transmit(i == targets.count - 1 ? packet : packet.copy())
+        }
+    }
+
+    private func port(ifindex: Int32) -> NetDevice? {
+        ports.first { $0.ifindex == ifindex }
+    }
+}

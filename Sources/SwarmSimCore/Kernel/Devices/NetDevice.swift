@@ -1,0 +1,126 @@
+/// An IPv4 address on an interface, as `ip addr` shows it: `inet 10.0.0.2/24`.
+public struct InterfaceAddress: Hashable, Sendable, CustomStringConvertible {
+    public var address: IPv4Address
+    public var prefixLength: Int
+
+    public init(_ address: IPv4Address, prefixLength: Int) {
+        precondition((0...32).contains(prefixLength))
+        self.address = address
+        self.prefixLength = prefixLength
+    }
+
+    /// The connected subnet, `10.0.0.0/24` for `10.0.0.2/24`.
+    public var subnet: IPv4Prefix { IPv4Prefix(address: address, length: prefixLength) }
+    public var description: String { "\(address)/\(prefixLength)" }
+}
+
+/// A network device in a namespace (`struct net_device`). Subclasses say what transmitting a
+/// frame means: hand it to a veth peer, a bridge's ports, a VXLAN tunnel or the underlay.
+///
+/// Every frame a device sends or receives is shown to its taps first, which is where capture
+/// points attach. A device enslaved to a bridge (`master`) hands what it receives to the bridge
+/// instead of to its namespace's IP stack, as `rx_handler` does in Linux.
+public class NetDevice: EventTarget {
+    enum EventKind {
+        static let frameArrival: UInt32 = 1
+    }
+
+    public let name: String
+    public let ifindex: Int32
+    public unowned let namespace: NetworkNamespace
+    public internal(set) var mac: MACAddress
+    public var mtu: Int
+    public internal(set) var isUp = true
+    public internal(set) var addresses: [InterfaceAddress] = []
+    /// The bridge this device is a port of, if any (`ip link set DEV master BR`).
+    public internal(set) weak var master: BridgeDevice?
+    /// Whether ARP is used to reach neighbours on this device (false for loopback).
+    public var usesARP: Bool { true }
+    var taps: [FrameTap] = []
+    private(set) var targetID = TargetID(rawValue: 0)
+
+    /// Counters as `ip -s link` shows them.
+    public internal(set) var rxPackets = 0
+    public internal(set) var txPackets = 0
+    public internal(set) var rxBytes = 0
+    public internal(set) var txBytes = 0
+    public internal(set) var txDropped = 0
+
+    init(name: String, namespace: NetworkNamespace, mac: MACAddress, mtu: Int) {
+        self.name = name
+        self.namespace = namespace
+        self.mac = mac
+        self.mtu = mtu
+        ifindex = namespace.machine.allocateIfindex()
+        targetID = namespace.world.simulation.register(self)
+    }
+
+    var world: World { namespace.world }
+
+    /// Attaches a capture point: it sees every frame sent or received from now on.
+    public func addTap(_ tap: FrameTap) {
+        taps.append(tap)
+    }
+
+    /// Sends an Ethernet frame out of this device. Called by the IP stack, a bridge or a tunnel.
+    final func transmit(_ packet: PacketBuffer) {
+        guard isUp else {
+            txDropped += 1
+            world.countDrop("device \(name) down")
+            return
+        }
+        txPackets += 1
+        txBytes += packet.length
+        record(packet)
+        packet.comment = nil
+        deviceTransmit(packet)
+    }
+
+    /// What transmitting means for this kind of device.
+    func deviceTransmit(_ packet: PacketBuffer) {
+        preconditionFailure("\(type(of: self)) must override deviceTransmit")
+    }
+
+    /// A frame has arrived at this device from outside (a peer, a link, a tunnel).
+    final func receive(_ packet: PacketBuffer) {
+        guard isUp else {
+            world.countDrop("device \(name) down")
+            return
+        }
+        rxPackets += 1
+        rxBytes += packet.length
+        record(packet)
+        packet.comment = nil
+        packet.inputInterface = ifindex
+        if let bridge = master {
+            bridge.handleFrame(packet, from: self)
+        } else {
+            namespace.receiveFrame(packet, on: self)
+        }
+    }
+
+    func record(_ packet: PacketBuffer) {
+        guard !taps.isEmpty else { return }
+        let bytes = UnsafeRawBufferPointer(packet.bytes)
+        for tap in taps { tap.record(bytes, at: world.now, comment: packet.comment) }
+    }
+
+    public func handle(_ event: Event, in simulation: Simulation) {
+        switch event.kind {
+        case EventKind.frameArrival: receive(world.takeInFlight(Int(event.argument)))
+        default: preconditionFailure("unknown device event \(event.kind)")
+        }
+    }
+
+    /// Sets the device administratively up or down (`ip link set DEV up|down`).
+    public func setUp(_ up: Bool) {
+        isUp = up
+        namespace.routesChanged()
+    }
+
+    /// The device's name as `ip` prints it, with the namespace for orientation in messages.
+    public var qualifiedName: String {
+        let ns = namespace.name.isEmpty ? "" : "\(namespace.name)/"
+        return "\(namespace.machine.name):\(ns)\(name)"
+    }
+}

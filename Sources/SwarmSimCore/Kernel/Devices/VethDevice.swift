@@ -1,0 +1,22 @@
+/// One end of a veth pair: what one end sends, the other receives, with no delay.
+///
+/// Delivery still goes through the event queue (as `veth_xmit` queues to the peer's backlog),
+/// so a frame's hops are ordered in time and every capture point sees them in order. Crossing
+/// a veth scrubs the packet's mark and IPVS state when it changes namespace (`skb_scrub_packet`).
+public final class VethDevice: NetDevice {
+    public internal(set) weak var peer: VethDevice?
+
+    override init(name: String, namespace: NetworkNamespace, mac: MACAddress, mtu: Int) {
+        super.init(name: name, namespace: namespace, mac: mac, mtu: mtu)
+    }
+
+    override func deviceTransmit(_ packet: PacketBuffer) {
+        guard let peer, peer.isUp else {
+            txDropped += 1
+            world.countDrop("veth \(name) peer down")
+            return
+        }
+        if peer.namespace !== namespace { packet.scrub() }
+        world.deliver(packet, to: peer, after: .zero)
+    }
+}

@@ -1,0 +1,74 @@
+/// The ARP table of a namespace (`ip neigh`), with the states of `include/net/neighbour.h`.
+///
+/// Resolution follows `net/core/neighbour.c` with the default `neigh` sysctls: a miss sends a
+/// broadcast ARP request and queues the packet (INCOMPLETE); requests are retried every
+/// `retransTime` (1 s) up to `multicastProbes` (3) times, then the entry FAILS and its queue is
+/// dropped with ICMP host unreachable for forwarded packets. A reply makes the entry REACHABLE
+/// for a random time in [base/2, 3·base/2) with base 30 s; after that it is STALE, still used,
+/// and the first use of a STALE entry starts DELAY (5 s) and then unicast PROBEs (3 at 1 s).
+/// Upper-layer confirmation (TCP ACKs keeping an entry REACHABLE) is not modelled.
+public struct NeighbourTable {
+    public enum State: String, Sendable {
+        case incomplete = "INCOMPLETE"
+        case reachable = "REACHABLE"
+        case stale = "STALE"
+        case delay = "DELAY"
+        case probe = "PROBE"
+        case failed = "FAILED"
+        case permanent = "PERMANENT"
+    }
+
+    public struct Entry {
+        public var address: IPv4Address
+        public var device: Int32
+        public var mac: MACAddress?
+        public var state: State
+        /// When REACHABLE ends, or when the next probe or timeout is due.
+        var deadline: SimTime = .zero
+        var probesSent = 0
+        /// Packets waiting for resolution (`unres_qlen`), with the route they were sent on.
+        var queue: [PacketBuffer] = []
+
+        /// NUD_CONNECTED: usable without confirmation (PERMANENT, NOARP, REACHABLE).
+        public var isConnected: Bool { state == .permanent || state == .reachable }
+    }
+
+    struct Key: Hashable {
+        let device: Int32
+        let address: UInt32
+    }
+
+    var entries: [Key: Entry] = [:]
+    /// Insertion order, so listings and timers never depend on dictionary order.
+    var order: [Key] = []
+
+    public static let retransTime = SimDuration.seconds(1)
+    public static let baseReachableTime = SimDuration.seconds(30)
+    public static let delayFirstProbeTime = SimDuration.seconds(5)
+    public static let multicastProbes = 3
+    public static let unicastProbes = 3
+    /// `unres_qlen`: packets queued per unresolved entry (older ones are dropped first).
+    public static let unresolvedQueueLength = 101
+
+    public func entry(for address: IPv4Address, on device: Int32) -> Entry? {
+        entries[Key(device: device, address: address.value)]
+    }
+
+    mutating func set(_ entry: Entry) {
+        let key = Key(device: entry.device, address: entry.address.value)
+        if entries.updateValue(entry, forKey: key) == nil { order.append(key) }
+    }
+
+    /// Adds a permanent entry (`ip neigh add IP lladdr MAC dev DEV nud permanent`), as Docker does for remote peers.
+    public mutating func addPermanent(_ address: IPv4Address, mac: MACAddress, device: Int32) {
+        set(Entry(address: address, device: device, mac: mac, state: .permanent))
+    }
+
+    public mutating func remove(_ address: IPv4Address, device: Int32) {
+        let key = Key(device: device, address: address.value)
+        if entries.removeValue(forKey: key) != nil { order.removeAll { $0 == key } }
+    }
+
+    /// Entries in the order they were created, as `ip neigh` lists them.
+    public var all: [Entry] { order.compactMap { entries[$0] } }
+}

@@ -1,0 +1,66 @@
+/// The simulated world below Docker: machines (swarm nodes and outside hosts), their network
+/// namespaces and devices, and the underlay segment that joins their NICs.
+///
+/// The world owns the frames in flight between devices: a frame crossing a veth, a link or a
+/// VXLAN tunnel is parked in a slot table, and the event that delivers it carries only the slot
+/// index, so events stay plain data.
+public final class World {
+    public let simulation: Simulation
+    public private(set) var machines: [Machine] = []
+    /// Frames between devices, parked until their arrival event (slot index = event argument).
+    var inFlight: [PacketBuffer?] = []
+    var freeInFlight: [Int] = []
+    /// Frames handed from one device to the next (veth, link, tunnel, loopback): the packet-hops
+    /// the benchmarks count.
+    public private(set) var deliveredFrames = 0
+    /// Packets dropped anywhere, by reason, for reports and tests (`ip -s` style counters live on devices).
+    public private(set) var drops: [String: Int] = [:]
+
+    public init(simulation: Simulation) {
+        self.simulation = simulation
+    }
+
+    /// The current simulated time.
+    @inlinable public var now: SimTime { simulation.now }
+
+    /// Adds a machine with its root namespace and loopback device.
+    @discardableResult
+    public func addMachine(_ name: String) -> Machine {
+        precondition(machine(named: name) == nil, "duplicate machine name \(name)")
+        let machine = Machine(name: name, world: self)
+        machines.append(machine)
+        return machine
+    }
+
+    public func machine(named name: String) -> Machine? {
+        machines.first { $0.name == name }
+    }
+
+    /// Schedules the arrival of `packet` at `device` after `delay` (zero for a veth or a local
+    /// re-injection, the link's delay on the underlay).
+    func deliver(_ packet: PacketBuffer, to device: NetDevice, after delay: SimDuration) {
+        let slot: Int
+        if let free = freeInFlight.popLast() {
+            slot = free
+            inFlight[slot] = packet
+        } else {
+            slot = inFlight.count
+            inFlight.append(packet)
+        }
+        simulation.schedule(Event(target: device.targetID, kind: NetDevice.EventKind.frameArrival, argument: UInt64(slot)), after: delay)
+    }
+
+    /// Takes the packet parked in `slot` out of the in-flight table.
+    func takeInFlight(_ slot: Int) -> PacketBuffer {
+        deliveredFrames += 1
+        let packet = inFlight[slot]!
+        inFlight[slot] = nil
+        freeInFlight.append(slot)
+        return packet
+    }
+
+    /// Counts a dropped packet under `reason` (e.g. `"ttl exceeded"`, `"no route"`).
+    func countDrop(_ reason: String) {
+        drops[reason, default: 0] += 1
+    }
+}

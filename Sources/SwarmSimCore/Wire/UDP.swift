@@ -1,0 +1,177 @@
+/// The User Datagram Protocol ([RFC 768](https://www.rfc-editor.org/rfc/rfc768)).
+///
+/// ```text
+///  0                   1                   2                   3
+///  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+/// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+/// |          Source Port          |       Destination Port        |
+/// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+/// |            Length             |           Checksum            |
+/// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+/// |                          data ...                             |
+/// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+///
+/// Pseudo-header covered by the checksum:
+/// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+/// |                       Source Address                          |
+/// |                     Destination Address                       |
+/// |     zero      |  Protocol 17  |          UDP Length           |
+/// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+/// ```
+///
+/// Checksum 0 means "not computed" and is accepted on IPv4; a computed 0 is sent as 0xFFFF.
+/// A Linux VXLAN device computes the outer checksum unless it was created with `noudpcsum`
+/// (`VXLAN_F_UDP_ZERO_CSUM_TX` in drivers/net/vxlan/vxlan_core.c); for one that does not,
+/// emit with `includeChecksum: false`.
+
+/// A zero-copy view of a UDP datagram. `bytes` may extend past `length`; `payload` stops there.
+public struct UDPDatagram {
+    @usableFromInline enum Field {
+        @usableFromInline static let sourcePort = 0
+        @usableFromInline static let destinationPort = 2
+        @usableFromInline static let length = 4
+        @usableFromInline static let checksum = 6
+        @usableFromInline static let payload = 8
+    }
+
+    /// The datagram and anything after it in the buffer.
+    public let bytes: UnsafeMutableRawBufferPointer
+
+    /// A view without any check, for emitting into a buffer the caller sized.
+    @inlinable public init(unchecked bytes: UnsafeMutableRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// A view of `bytes` whose length field is at least 8 and within the buffer.
+    @inlinable public init(_ bytes: UnsafeMutableRawBufferPointer) throws(WireError) {
+        self.bytes = bytes
+        try checkLength()
+    }
+
+    /// Throws unless the buffer holds the header and `length` bytes, and `length >= 8` (the
+    /// checks of Linux `__udp4_lib_rcv`).
+    @inlinable public func checkLength() throws(WireError) {
+        if bytes.count < UDPHeader.minimumLength {
+            throw .truncated(layer: .udp, needed: UDPHeader.minimumLength, available: bytes.count)
+        }
+        let length = Int(self.length)
+        if length < UDPHeader.minimumLength { throw .invalidField(layer: .udp, field: "length", value: length) }
+        if bytes.count < length { throw .truncated(layer: .udp, needed: length, available: bytes.count) }
+    }
+
+    @inlinable public var sourcePort: UInt16 {
+        get { bytes.wireUInt16(at: Field.sourcePort) }
+        nonmutating set { bytes.setWireUInt16(newValue, at: Field.sourcePort) }
+    }
+
+    @inlinable public var destinationPort: UInt16 {
+        get { bytes.wireUInt16(at: Field.destinationPort) }
+        nonmutating set { bytes.setWireUInt16(newValue, at: Field.destinationPort) }
+    }
+
+    /// Header plus data, in bytes.
+    @inlinable public var length: UInt16 {
+        get { bytes.wireUInt16(at: Field.length) }
+        nonmutating set { bytes.setWireUInt16(newValue, at: Field.length) }
+    }
+
+    @inlinable public var checksum: UInt16 {
+        get { bytes.wireUInt16(at: Field.checksum) }
+        nonmutating set { bytes.setWireUInt16(newValue, at: Field.checksum) }
+    }
+
+    /// The data, `8..<length`.
+    @inlinable public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(Field.payload..<Int(length)) }
+
+    /// The checksum of pseudo-header, header and data, as it should be sent (0 as 0xFFFF). O(n).
+    @inlinable func computeChecksum(source: IPv4Address, destination: IPv4Address) -> UInt16 {
+        let datagram = UnsafeRawBufferPointer(bytes.wireSlice(0..<Int(length)))
+        let pseudo = InternetChecksum.pseudoHeaderSum(
+            source: source, destination: destination, protocol: .udp, length: Int(length))
+        let sum = InternetChecksum.checksum(datagram, initial: pseudo)
+        return sum == 0 ? 0xFFFF : sum
+    }
+
+    /// Computes the checksum over pseudo-header, header and the first `length` bytes, and
+    /// stores it. O(n).
+    @inlinable public func fillChecksum(source: IPv4Address, destination: IPv4Address) {
+        checksum = 0
+        checksum = computeChecksum(source: source, destination: destination)
+    }
+
+    /// Whether the checksum verifies; a zero checksum ("none") counts as verified. O(n).
+    @inlinable public func verifyChecksum(source: IPv4Address, destination: IPv4Address) -> Bool {
+        if checksum == 0 { return true }
+        let datagram = UnsafeRawBufferPointer(bytes.wireSlice(0..<Int(length)))
+        let pseudo = InternetChecksum.pseudoHeaderSum(
+            source: source, destination: destination, protocol: .udp, length: Int(length))
+        return InternetChecksum.checksum(datagram, initial: pseudo) == 0
+    }
+}
+
+/// A UDP header as a value.
+public struct UDPHeader: Hashable, Sendable {
+    public var sourcePort: UInt16
+    public var destinationPort: UInt16
+    /// Header plus data, in bytes.
+    public var length: UInt16
+    /// The checksum as read by `parse`; `emit` computes its own and ignores this.
+    public var checksum: UInt16
+
+    /// The 8-byte header.
+    public static let minimumLength = 8
+
+    @inlinable public init(sourcePort: UInt16, destinationPort: UInt16, length: UInt16, checksum: UInt16 = 0) {
+        self.sourcePort = sourcePort
+        self.destinationPort = destinationPort
+        self.length = length
+        self.checksum = checksum
+    }
+
+    /// A header for `payloadLength` bytes of data.
+    @inlinable public init(sourcePort: UInt16, destinationPort: UInt16, payloadLength: Int) {
+        self.init(sourcePort: sourcePort, destinationPort: destinationPort, length: UInt16(8 + payloadLength))
+    }
+
+    /// Always 8.
+    @inlinable public var headerLength: Int { UDPHeader.minimumLength }
+
+    /// `length - 8`.
+    @inlinable public var payloadLength: Int { Int(length) - UDPHeader.minimumLength }
+
+    /// Reads and validates a header; unless `verifyChecksum` is false, a non-zero checksum
+    /// must verify against the pseudo-header of `source` and `destination`.
+    @inlinable public static func parse(
+        _ datagram: UDPDatagram, source: IPv4Address, destination: IPv4Address, verifyChecksum: Bool = true
+    ) throws(WireError) -> UDPHeader {
+        try datagram.checkLength()
+        if verifyChecksum && !datagram.verifyChecksum(source: source, destination: destination) {
+            throw .badChecksum(layer: .udp)
+        }
+        return UDPHeader(
+            sourcePort: datagram.sourcePort, destinationPort: datagram.destinationPort,
+            length: datagram.length, checksum: datagram.checksum)
+    }
+
+    /// Writes the header and, if `includeChecksum`, the checksum over pseudo-header, header and
+    /// data (else 0, as a `noudpcsum` VXLAN device sends). The data must already be in place in the
+    /// first `length` bytes of `datagram.bytes`.
+    @inlinable public func emit(
+        into datagram: UDPDatagram, source: IPv4Address, destination: IPv4Address, includeChecksum: Bool = true
+    ) {
+        precondition(length >= 8 && datagram.bytes.count >= Int(length), "UDP buffer shorter than the length field")
+        datagram.sourcePort = sourcePort
+        datagram.destinationPort = destinationPort
+        datagram.length = length
+        datagram.checksum = 0
+        if includeChecksum { datagram.fillChecksum(source: source, destination: destination) }
+    }
+
+    /// Writes the header and checksum into `bytes`; see `emit(into:source:destination:includeChecksum:)`.
+    @inlinable public func emit(
+        into bytes: UnsafeMutableRawBufferPointer, source: IPv4Address, destination: IPv4Address,
+        includeChecksum: Bool = true
+    ) {
+        emit(into: UDPDatagram(unchecked: bytes), source: source, destination: destination, includeChecksum: includeChecksum)
+    }
+}
