@@ -23,7 +23,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "SwarmSimCore"),
+        .target(
+            name: "SwarmSimCore",
+            // The packet path is all class properties; dynamic exclusivity checks cost more than
+            // half of its instructions (callgrind). Debug builds, and so the tests, keep them.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
         .systemLibrary(
             name: "CPcap",
             pkgConfig: "libpcap",

@@ -136,3 +136,44 @@ public enum Topologies {
         }
     }
 }
+
+extension Topologies {
+    /// A Docker-like host: an outside client (172.17.0.100/16) reaches the host's eth0
+    /// (172.17.0.6/16) over a veth pair standing in for the wire; the host (ip_forward=1) has
+    /// a bridge `docker_gwbridge` (172.18.0.1/16) with three namespaces on it: `sbox`
+    /// 172.18.0.2, `c1` 172.18.0.3 and `c2` 172.18.0.4, each with a default route via 172.18.0.1.
+    public struct GatewayHost {
+        public let simulation = Simulation(seed: 1)
+        public let world: World
+        public let host: NetworkNamespace
+        public let client: NetworkNamespace
+        public let hostEth: VethDevice
+        public let clientEth: VethDevice
+        public let gwbridge: BridgeDevice
+        public var containers: [String: NetworkNamespace] = [:]
+        public var containerEths: [String: VethDevice] = [:]
+
+        public init() {
+            world = World(simulation: simulation)
+            let node = world.addMachine("host01")
+            let outside = world.addMachine("client")
+            host = node.root
+            client = outside.root
+            host.ipForward = true
+            (hostEth, clientEth) = host.addVethPair("eth0", peerName: "eth0", peerNamespace: client)
+            host.addAddress(address("172.17.0.6/16"), to: hostEth)
+            client.addAddress(address("172.17.0.100/16"), to: clientEth)
+            gwbridge = host.addBridge("docker_gwbridge")
+            host.addAddress(address("172.18.0.1/16"), to: gwbridge)
+            for (i, name) in ["sbox", "c1", "c2"].enumerated() {
+                let ns = node.addNamespace(name)
+                let (port, eth) = host.addVethPair("veth\(i)", peerName: "eth0", peerNamespace: ns)
+                gwbridge.addPort(port)
+                ns.addAddress(address("172.18.0.\(i + 2)/16"), to: eth)
+                ns.addDefaultRoute(via: ip("172.18.0.1"))
+                containers[name] = ns
+                containerEths[name] = eth
+            }
+        }
+    }
+}

@@ -26,8 +26,6 @@ public struct NeighbourTable {
         /// When REACHABLE ends, or when the next probe or timeout is due.
         var deadline: SimTime = .zero
         var probesSent = 0
-        /// Packets waiting for resolution (`unres_qlen`), with the route they were sent on.
-        var queue: [PacketBuffer] = []
 
         /// NUD_CONNECTED: usable without confirmation (PERMANENT, NOARP, REACHABLE).
         public var isConnected: Bool { state == .permanent || state == .reachable }
@@ -39,6 +37,9 @@ public struct NeighbourTable {
     }
 
     var entries: [Key: Entry] = [:]
+    /// Packets waiting for resolution (`unres_qlen`), per entry; kept apart so that entries are
+    /// plain values and the per-packet lookup copies no references.
+    var queues: [Key: [PacketBuffer]] = [:]
     /// Insertion order, so listings and timers never depend on dictionary order.
     var order: [Key] = []
 
@@ -66,7 +67,27 @@ public struct NeighbourTable {
 
     public mutating func remove(_ address: IPv4Address, device: Int32) {
         let key = Key(device: device, address: address.value)
+        queues[key] = nil
         if entries.removeValue(forKey: key) != nil { order.removeAll { $0 == key } }
+    }
+
+    /// Appends a packet to the queue of an unresolved entry, dropping the oldest when full.
+    mutating func enqueue(_ packet: PacketBuffer, for address: IPv4Address, on device: Int32) {
+        let key = Key(device: device, address: address.value)
+        var queue = queues.removeValue(forKey: key) ?? []
+        if queue.count >= NeighbourTable.unresolvedQueueLength { queue.removeFirst() }
+        queue.append(packet)
+        queues[key] = queue
+    }
+
+    /// Takes every packet waiting for an entry.
+    mutating func takeQueue(for address: IPv4Address, on device: Int32) -> [PacketBuffer] {
+        queues.removeValue(forKey: Key(device: device, address: address.value)) ?? []
+    }
+
+    /// The first packet waiting for an entry, if any.
+    func firstQueued(for address: IPv4Address, on device: Int32) -> PacketBuffer? {
+        queues[Key(device: device, address: address.value)]?.first
     }
 
     /// Entries in the order they were created, as `ip neigh` lists them.

@@ -64,8 +64,14 @@ public struct NetfilterHookTable {
     }
 
     /// Runs every function on the hook in order until one does not accept (`nf_hook_slow`).
-    func run(_ packet: PacketBuffer, state: HookState) -> NetfilterVerdict {
-        for registration in registrations[state.hook.rawValue] {
+    /// A hook with nothing registered costs one check, as `nf_hook` skips an empty hook.
+    func run(
+        _ packet: PacketBuffer, _ hook: NetfilterHook, namespace: NetworkNamespace, inDevice: NetDevice?,
+        outDevice: NetDevice?
+    ) -> NetfilterVerdict {
+        guard !registrations[hook.rawValue].isEmpty else { return .accept }
+        let state = HookState(hook: hook, namespace: namespace, inDevice: inDevice, outDevice: outDevice)
+        for registration in registrations[hook.rawValue] {
             let verdict = registration.function.process(packet, state: state)
             if verdict != .accept { return verdict }
         }

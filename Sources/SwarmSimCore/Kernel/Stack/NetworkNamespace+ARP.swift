@@ -13,7 +13,8 @@ extension NetworkNamespace {
         }
         guard var entry = neighbours.entry(for: nextHop, on: device.ifindex), entry.state != .failed else {
             var fresh = NeighbourTable.Entry(address: nextHop, device: device.ifindex, mac: nil, state: .incomplete)
-            fresh.queue = [packet]
+            _ = neighbours.takeQueue(for: nextHop, on: device.ifindex)
+            neighbours.enqueue(packet, for: nextHop, on: device.ifindex)
             fresh.probesSent = 1
             fresh.deadline = world.now + NeighbourTable.retransTime
             neighbours.set(fresh)
@@ -23,9 +24,7 @@ extension NetworkNamespace {
         }
         switch entry.state {
         case .incomplete:
-            if entry.queue.count >= NeighbourTable.unresolvedQueueLength { entry.queue.removeFirst() }
-            entry.queue.append(packet)
-            neighbours.set(entry)
+            neighbours.enqueue(packet, for: nextHop, on: device.ifindex)
         case .stale:
             entry.state = .delay
             entry.deadline = world.now + NeighbourTable.delayFirstProbeTime
@@ -97,8 +96,7 @@ extension NetworkNamespace {
                 entry.state = .stale
             }
             entry.mac = arp.senderMAC
-            let queued = entry.queue
-            entry.queue = []
+            let queued = neighbours.takeQueue(for: arp.senderIP, on: device.ifindex)
             neighbours.set(entry)
             if entry.state == .reachable { scheduleNeighbourTimer(at: entry.deadline) }
             for waiting in queued { transmitIPv4(waiting, to: arp.senderMAC, from: device.mac, on: device) }
@@ -127,7 +125,7 @@ extension NetworkNamespace {
                 if entry.probesSent < NeighbourTable.multicastProbes {
                     entry.probesSent += 1
                     entry.deadline = now + NeighbourTable.retransTime
-                    let first = entry.queue.first
+                    let first = neighbours.firstQueued(for: entry.address, on: entry.device)
                     neighbours.set(entry)
                     scheduleNeighbourTimer(at: entry.deadline)
                     sendARPRequest(for: entry.address, on: device, about: first, unicastTo: nil)
@@ -165,8 +163,7 @@ extension NetworkNamespace {
     /// sources (`arp_error_report`), which is how `ping` comes to print "Destination Host Unreachable".
     private func failNeighbour(_ entry: NeighbourTable.Entry) {
         var failed = entry
-        let queued = failed.queue
-        failed.queue = []
+        let queued = neighbours.takeQueue(for: entry.address, on: entry.device)
         failed.state = .failed
         failed.deadline = .zero
         failed.mac = nil

@@ -31,7 +31,7 @@ extension NetworkNamespace {
             return
         }
         packet.trim(to: Int(ip.totalLength))  // drop Ethernet padding
-        switch hooks.run(packet, state: HookState(hook: .preRouting, namespace: self, inDevice: device, outDevice: nil)) {
+        switch hooks.run(packet, .preRouting, namespace: self, inDevice: device, outDevice: nil) {
         case .accept: break
         case .drop(let reason):
             world.countDrop(reason)
@@ -96,7 +96,7 @@ extension NetworkNamespace {
         }
         decrementTTL(ip)
         counters.forwardedDatagrams += 1
-        switch hooks.run(packet, state: HookState(hook: .forward, namespace: self, inDevice: inDevice, outDevice: outDevice)) {
+        switch hooks.run(packet, .forward, namespace: self, inDevice: inDevice, outDevice: outDevice) {
         case .accept: break
         case .drop(let reason):
             world.countDrop(reason)
@@ -121,7 +121,7 @@ extension NetworkNamespace {
             guard let whole = reassemble(packet) else { return }
             packet = whole
         }
-        switch hooks.run(packet, state: HookState(hook: .localIn, namespace: self, inDevice: device, outDevice: nil)) {
+        switch hooks.run(packet, .localIn, namespace: self, inDevice: device, outDevice: nil) {
         case .accept: break
         case .drop(let reason):
             world.countDrop(reason)

@@ -75,7 +75,7 @@ extension NetworkNamespace {
     /// `__ip_local_out`: OUTPUT, re-routing if a rule changed the destination, then POSTROUTING.
     func localOut(_ packet: PacketBuffer, route: Route, device: NetDevice) throws(SendError) {
         let before = IPv4Packet(unchecked: packet.bytes).destination
-        switch hooks.run(packet, state: HookState(hook: .localOut, namespace: self, inDevice: nil, outDevice: device)) {
+        switch hooks.run(packet, .localOut, namespace: self, inDevice: nil, outDevice: device) {
         case .accept: break
         case .drop(let reason):
             world.countDrop(reason)
@@ -97,7 +97,7 @@ extension NetworkNamespace {
 
     /// `ip_output` + `ip_finish_output`: POSTROUTING, fragmentation, neighbour output.
     func postRouting(_ packet: PacketBuffer, route: Route, device: NetDevice) {
-        switch hooks.run(packet, state: HookState(hook: .postRouting, namespace: self, inDevice: nil, outDevice: device)) {
+        switch hooks.run(packet, .postRouting, namespace: self, inDevice: nil, outDevice: device) {
         case .accept: break
         case .drop(let reason):
             world.countDrop(reason)
