@@ -28,8 +28,8 @@ struct CapturedRun {
 }
 
 /// Fails with tshark's complaints, if any, about the pcap at `path`.
-func expectClean(_ path: String, checksums: Int) throws {
-    let problems = try WiresharkChecks.problems(path, checksums: checksums)
+func expectClean(_ path: String, checksums: Int, allowedWarnings: [String] = []) throws {
+    let problems = try WiresharkChecks.problems(path, checksums: checksums, allowedWarnings: allowedWarnings)
     if !problems.isEmpty { throw TestFailure("\(path):\n" + problems.joined(separator: "\n")) }
 }
 

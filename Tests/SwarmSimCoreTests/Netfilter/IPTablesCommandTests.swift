@@ -12,14 +12,18 @@ import Testing
     }
 
     @Test func parsesTheCommandsLibnetworkRuns() throws {
-        let insert = try IPTablesSave.parseCommand("iptables -t nat -I PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS")
+        let insert = try IPTablesSave.parseCommand(
+            "iptables -t nat -I PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS")
         #expect(insert.table == .nat)
         #expect(
             insert.operation
                 == .insert(
                     chain: "PREROUTING", position: 1,
-                    rule: IPTablesRule(matches: [.addrtype(AddrTypeMatch(destinationTypes: .local))], target: .jump("DOCKER-INGRESS"))))
-        let mark = try IPTablesSave.parseCommand("iptables -t mangle -A PREROUTING -p tcp --dport 81 -j MARK --set-mark 256")
+                    rule: IPTablesRule(
+                        matches: [.addrtype(AddrTypeMatch(destinationTypes: .local))], target: .jump("DOCKER-INGRESS")))
+        )
+        let mark = try IPTablesSave.parseCommand(
+            "iptables -t mangle -A PREROUTING -p tcp --dport 81 -j MARK --set-mark 256")
         #expect(
             mark.operation
                 == .append(
@@ -28,7 +32,8 @@ import Testing
                         protocolMatch: ProtocolMatch(.tcp),
                         matches: [.tcp(sourcePort: nil, destinationPort: PortMatch(PortRange(81)), flags: nil)],
                         target: .mark(value: 256, mask: 0xFFFF_FFFF))))
-        let snat = try IPTablesSave.parseCommand("-t nat -A POSTROUTING -m ipvs --ipvs -d 10.0.0.0/24 -j SNAT --to-source 10.0.0.2")
+        let snat = try IPTablesSave.parseCommand(
+            "-t nat -A POSTROUTING -m ipvs --ipvs -d 10.0.0.0/24 -j SNAT --to-source 10.0.0.2")
         #expect(
             IPTablesSave.print(rule: try #require(snat.operation.rule), chain: "POSTROUTING")
                 == "-A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.2")
@@ -36,14 +41,30 @@ import Testing
         let waited = try IPTablesSave.parseCommand("/sbin/iptables --wait -w 5 -W 100000 -t nat -N DOCKER")
         #expect(waited == IPTablesCommand(table: .nat, operation: .newChain("DOCKER")))
         #expect(try IPTablesSave.parseCommand("-F") == IPTablesCommand(operation: .flush(chain: nil)))
-        #expect(try IPTablesSave.parseCommand("iptables -t nat -F DOCKER-INGRESS") == IPTablesCommand(table: .nat, operation: .flush(chain: "DOCKER-INGRESS")))
+        #expect(
+            try IPTablesSave.parseCommand("iptables -t nat -F DOCKER-INGRESS")
+                == IPTablesCommand(table: .nat, operation: .flush(chain: "DOCKER-INGRESS")))
         #expect(try IPTablesSave.parseCommand("iptables -X") == IPTablesCommand(operation: .deleteChain(nil)))
-        #expect(try IPTablesSave.parseCommand("iptables -P FORWARD DROP") == IPTablesCommand(operation: .setPolicy(chain: "FORWARD", policy: .drop)))
-        #expect(try IPTablesSave.parseCommand("iptables -D FORWARD 2") == IPTablesCommand(operation: .deleteNumber(chain: "FORWARD", position: 2)))
-        #expect(try IPTablesSave.parseCommand("iptables -E OLD NEW") == IPTablesCommand(operation: .renameChain("OLD", to: "NEW")))
-        #expect(try IPTablesSave.parseCommand("iptables -I FORWARD 2 -j DOCKER-INGRESS").operation == .insert(chain: "FORWARD", position: 2, rule: IPTablesRule(target: .jump("DOCKER-INGRESS"))))
-        #expect(try IPTablesSave.parseCommand("iptables --table=nat --append OUTPUT --jump ACCEPT") == IPTablesCommand(table: .nat, operation: .append(chain: "OUTPUT", rule: IPTablesRule(target: .accept))))
-        #expect(try IPTablesSave.parseCommand("iptables -tnat -AOUTPUT -jACCEPT") == IPTablesCommand(table: .nat, operation: .append(chain: "OUTPUT", rule: IPTablesRule(target: .accept))))
+        #expect(
+            try IPTablesSave.parseCommand("iptables -P FORWARD DROP")
+                == IPTablesCommand(operation: .setPolicy(chain: "FORWARD", policy: .drop)))
+        #expect(
+            try IPTablesSave.parseCommand("iptables -D FORWARD 2")
+                == IPTablesCommand(operation: .deleteNumber(chain: "FORWARD", position: 2)))
+        #expect(
+            try IPTablesSave.parseCommand("iptables -E OLD NEW")
+                == IPTablesCommand(operation: .renameChain("OLD", to: "NEW")))
+        #expect(
+            try IPTablesSave.parseCommand("iptables -I FORWARD 2 -j DOCKER-INGRESS").operation
+                == .insert(chain: "FORWARD", position: 2, rule: IPTablesRule(target: .jump("DOCKER-INGRESS"))))
+        #expect(
+            try IPTablesSave.parseCommand("iptables --table=nat --append OUTPUT --jump ACCEPT")
+                == IPTablesCommand(
+                    table: .nat, operation: .append(chain: "OUTPUT", rule: IPTablesRule(target: .accept))))
+        #expect(
+            try IPTablesSave.parseCommand("iptables -tnat -AOUTPUT -jACCEPT")
+                == IPTablesCommand(
+                    table: .nat, operation: .append(chain: "OUTPUT", rule: IPTablesRule(target: .accept))))
     }
 
     /// fidelity.md 6.1 for Docker <= 27.x: the bridge driver's docker_gwbridge rules, then
@@ -213,7 +234,7 @@ import Testing
 
     @Test func operationsFailAsIPTablesReportsThem() throws {
         var ruleset = IPTablesRuleset()
-        #expect(throws: IPTablesCommandError.noSuchChain("NOPE")) { try ruleset.append(IPTablesRule(), to: "NOPE") }
+        #expect(throws: IPTablesCommandError.noSuchChain) { try ruleset.append(IPTablesRule(), to: "NOPE") }
         #expect(throws: IPTablesCommandError.noSuchTarget("NOPE")) {
             try ruleset.append(IPTablesRule(target: .jump("NOPE")), to: "INPUT")
         }
@@ -234,9 +255,13 @@ import Testing
         try ruleset.flush(chain: "B")
         try ruleset.append(IPTablesRule(target: .goto("A")), to: "INPUT")
         #expect(throws: IPTablesCommandError.loop) { try ruleset.insert(IPTablesRule(target: .jump("A")), into: "B") }
-        #expect(throws: IPTablesCommandError.insertionTooBig) { try ruleset.insert(IPTablesRule(), at: 3, into: "INPUT") }
+        #expect(throws: IPTablesCommandError.insertionTooBig) {
+            try ruleset.insert(IPTablesRule(), at: 3, into: "INPUT")
+        }
         #expect(throws: IPTablesCommandError.deletionTooBig) { try ruleset.delete(at: 2, from: "INPUT") }
-        #expect(throws: IPTablesCommandError.noMatchingRule) { try ruleset.delete(IPTablesRule(target: .drop), from: "INPUT") }
+        #expect(throws: IPTablesCommandError.noMatchingRule) {
+            try ruleset.delete(IPTablesRule(target: .drop), from: "INPUT")
+        }
         #expect(throws: IPTablesCommandError.chainReferenced) { try ruleset.deleteChain() }
         #expect(throws: IPTablesCommandError(.chainExists, "File exists.")) { try ruleset.renameChain("A", to: "B") }
         try ruleset.renameChain("A", to: "C")
@@ -246,6 +271,75 @@ import Testing
         try ruleset.deleteChain()
         #expect(ruleset.table(.filter)?.chains.map(\.name) == ["INPUT", "FORWARD", "OUTPUT"])
         #expect(IPTablesCommandError.chainReferenced.description == "iptables: Too many links.")
+    }
+
+    /// The kernel's refusals, with the lines it logs (as seen in dmesg on Linux 6.18).
+    @Test(arguments: [
+        (
+            ["-t nat -A POSTROUTING -p tcp -j DNAT --to 1.2.3.4"],
+            "x_tables: ip_tables: DNAT target: used from hooks POSTROUTING, but only usable from PREROUTING/OUTPUT"
+        ),
+        (
+            ["-t nat -A PREROUTING -j SNAT --to 1.2.3.4"],
+            "x_tables: ip_tables: SNAT target: used from hooks PREROUTING, but only usable from INPUT/POSTROUTING"
+        ),
+        (
+            ["-t nat -A OUTPUT -j MASQUERADE"],
+            "x_tables: ip_tables: MASQUERADE target: used from hooks OUTPUT, but only usable from POSTROUTING"
+        ),
+        (
+            ["-t nat -A POSTROUTING -j REDIRECT"],
+            "x_tables: ip_tables: REDIRECT target: used from hooks POSTROUTING, but only usable from PREROUTING/OUTPUT"
+        ),
+        (
+            ["-t mangle -A INPUT -j REJECT"],
+            "x_tables: ip_tables: REJECT target: only valid in filter table, not mangle"
+        ),
+        (["-t filter -A INPUT -j TRACE"], "x_tables: ip_tables: TRACE target: only valid in raw table, not filter"),
+        (
+            ["-t raw -A OUTPUT -j DNAT --to 1.2.3.4"],
+            "x_tables: ip_tables: DNAT target: only valid in nat table, not raw"
+        ),
+        (
+            ["-A OUTPUT -m addrtype --src-type LOCAL --limit-iface-in"],
+            "xt_addrtype: input interface limitation not valid in POSTROUTING and OUTPUT"
+        ),
+        (
+            ["-A INPUT -m addrtype --src-type LOCAL --limit-iface-out"],
+            "xt_addrtype: output interface limitation not valid in PREROUTING and INPUT"
+        ),
+        // Through a user chain: the hooks that reach it count.
+        (
+            ["-t nat -N X", "-t nat -A X -j DNAT --to 1.2.3.4", "-t nat -A OUTPUT -j X", "-t nat -A POSTROUTING -j X"],
+            "x_tables: ip_tables: DNAT target: used from hooks OUTPUT/POSTROUTING, but only usable from PREROUTING/OUTPUT"
+        ),
+    ])
+    func theKernelRefusesTargetsOutsideTheirTablesAndHooks(_ commands: [String], _ log: String) throws {
+        var ruleset = IPTablesRuleset()
+        for command in commands.dropLast() { try ruleset.apply(IPTablesSave.parseCommand(command)) }
+        let rules = { (ruleset: IPTablesRuleset) in ruleset.tables.flatMap(\.chains).map(\.rules.count).reduce(0, +) }
+        let before = rules(ruleset)
+        do {
+            try ruleset.apply(IPTablesSave.parseCommand(try #require(commands.last)))
+            Issue.record("accepted \(commands)")
+        } catch let error as IPTablesCommandError {
+            #expect(error.kind == .invalidArgument)
+            #expect(error.kernelLog == log)
+            #expect(error.description == "iptables: Invalid argument. Run `dmesg' for more information.")
+        }
+        // Nothing was added (the table itself exists now, as the kernel creates it on first use).
+        #expect(rules(ruleset) == before)
+    }
+
+    @Test func theKernelAcceptsTargetsWhereTheyAreRegistered() throws {
+        _ = try IPTablesCommandTests.program([
+            "-t nat -A INPUT -j SNAT --to-source 1.2.3.4", "-t nat -A PREROUTING -j REDIRECT",
+            "-t raw -A PREROUTING -j MARK --set-mark 1", "-A INPUT -j MARK --set-mark 1",
+            "-A FORWARD -m addrtype --src-type LOCAL --limit-iface-in", "-t nat -A PREROUTING -j LOG",
+            "-t raw -A PREROUTING -j TRACE", "-A FORWARD -j REJECT",
+            // A user chain no hook reaches is only checked for its table.
+            "-t nat -N Y", "-t nat -A Y -j DNAT --to 1.2.3.4", "-t nat -A Y -j SNAT --to 1.2.3.4",
+        ])
     }
 
     @Test func aTableAppearsOnFirstUseWithItsBuiltinChains() throws {
@@ -265,7 +359,8 @@ extension IPTablesCommand.Operation {
     /// The rule of an operation that carries one.
     var rule: IPTablesRule? {
         switch self {
-        case .append(_, let rule), .insert(_, _, let rule), .replace(_, _, let rule), .delete(_, let rule), .check(_, let rule):
+        case .append(_, let rule), .insert(_, _, let rule), .replace(_, _, let rule), .delete(_, let rule),
+            .check(_, let rule):
             rule
         default: nil
         }

@@ -8,6 +8,7 @@ public final class LoopbackDevice: NetDevice {
     }
 
     public override var usesARP: Bool { false }
+    override var tapsReceivedFrames: Bool { false }
 
     override func deviceTransmit(_ packet: PacketBuffer) {
         // netif_rx on the same device: the frame is received at once, through the backlog.

@@ -36,6 +36,9 @@ public class NetDevice: EventTarget {
     public internal(set) weak var master: BridgeDevice?
     /// Whether ARP is used to reach neighbours on this device (false for loopback).
     public var usesARP: Bool { true }
+    /// Whether capture points see received frames. Loopback shows each frame once, as sent:
+    /// `af_packet` skips frames looped back (`PACKET_LOOPBACK`).
+    var tapsReceivedFrames: Bool { true }
     var taps: [FrameTap] = []
     private(set) var targetID = TargetID(rawValue: 0)
 
@@ -89,7 +92,7 @@ public class NetDevice: EventTarget {
         }
         rxPackets += 1
         rxBytes += packet.length
-        record(packet)
+        if tapsReceivedFrames { record(packet) }
         packet.comment = nil
         packet.inputInterface = ifindex
         if let bridge = master {

@@ -136,6 +136,9 @@ extension NetworkNamespace {
         default:
             if let handler = protocolHandlers[Int(ip.protocol.rawValue)] {
                 handler.receive(packet, in: self)
+            } else if ip.protocol == .tcp {
+                // TCP is always in the kernel: with no socket at all, a segment gets a RST.
+                sendTCPReset(answering: packet)
             } else {
                 sendICMPError(about: packet, .destinationUnreachable(.protocolUnreachable, nextHopMTU: 0))
                 world.countDrop("protocol \(ip.protocol.rawValue) unreachable")

@@ -26,6 +26,7 @@ public final class NetworkNamespace: EventTarget {
 
     var vxlanEndpoints = VXLANEndpoints()
     var netfilterStorage: Netfilter?
+    var ipvsStorage: IPVS?
     /// Transport protocols beyond ICMP and UDP, by protocol number.
     var protocolHandlers = [IPProtocolHandler?](repeating: nil, count: 256)
     var udpSockets: [UInt16: [UDPSocket]] = [:]

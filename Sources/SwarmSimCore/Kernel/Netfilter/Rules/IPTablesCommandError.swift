@@ -34,15 +34,20 @@ public struct IPTablesCommandError: Error, Hashable, Sendable, CustomStringConve
     public var kind: Kind
     /// The text after `iptables: `, as iptables prints it.
     public var message: String
+    /// For `invalidArgument` refused by the kernel, the line the kernel logs (what `dmesg` shows),
+    /// e.g. `x_tables: ip_tables: DNAT target: used from hooks POSTROUTING, but only usable from
+    /// PREROUTING/OUTPUT`.
+    public var kernelLog: String?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, kernelLog: String? = nil) {
         self.kind = kind
         self.message = message
+        self.kernelLog = kernelLog
     }
 
     public var description: String { "iptables: \(message)" }
 
-    static func noSuchChain(_ chain: String) -> Self { Self(.noSuchChain, "No chain/target/match by that name.") }
+    static let noSuchChain = Self(.noSuchChain, "No chain/target/match by that name.")
     static func noSuchTarget(_ name: String) -> Self {
         Self(.noSuchTarget, "Couldn't load target `\(name)':No such file or directory")
     }

@@ -186,7 +186,8 @@ struct IPTablesCommandLineParser {
         case .unknown:
             throw error(word, "unknown option \(IPTablesSave.quoted("--" + name))")
         case .ambiguous(let names):
-            throw error(word, "option \(IPTablesSave.quoted("--" + name)) is ambiguous (\(names.joined(separator: ", ")))")
+            throw error(
+                word, "option \(IPTablesSave.quoted("--" + name)) is ambiguous (\(names.joined(separator: ", ")))")
         case .base(let option):
             try base(option, word: word, inline: inline.map { IPTablesToken(text: $0, column: word.column) })
         case .match(let matchName, let option):
@@ -226,7 +227,9 @@ struct IPTablesCommandLineParser {
             guard let known = IPTablesValues.protocolName(UInt8(number)) else { return false }
             name = known
         }
-        guard ["tcp", "udp", "icmp"].contains(name), let parser = IPTablesMatches.parser(named: name) else { return false }
+        guard ["tcp", "udp", "icmp"].contains(name), let parser = IPTablesMatches.parser(named: name) else {
+            return false
+        }
         loadMatch(name, parser: parser, word: options["p"] ?? IPTablesToken(text: name, column: 1))
         return true
     }
@@ -271,7 +274,8 @@ struct IPTablesCommandLineParser {
                 second = next
             }
         }
-        let call = IPTablesOptionCall(option: option, word: word, argument: argument, second: second, inverted: inverted)
+        let call = IPTablesOptionCall(
+            option: option, word: word, argument: argument, second: second, inverted: inverted)
         switch owner {
         case .match(let name):
             guard let position = matches.lastIndex(where: { $0.name == name }) else { return }
@@ -317,7 +321,9 @@ struct IPTablesCommandLineParser {
         }
         options[option.rawValue] = word
         let inverted = invert != nil
-        if inverted && ![.source, .destination, .protocolOption, .inInterface, .outInterface, .fragments].contains(option) {
+        if inverted
+            && ![.source, .destination, .protocolOption, .inInterface, .outInterface, .fragments].contains(option)
+        {
             throw error(invert ?? word, "cannot have ! before \(option.displayName)")
         }
         invert = nil
@@ -336,7 +342,9 @@ struct IPTablesCommandLineParser {
         commandWord = word
     }
 
-    private mutating func base(_ option: BaseOption, word: IPTablesToken, inline: IPTablesToken?) throws(IPTablesSaveError) {
+    private mutating func base(
+        _ option: BaseOption, word: IPTablesToken, inline: IPTablesToken?
+    ) throws(IPTablesSaveError) {
         switch option {
         case .append, .check, .insert, .replace, .delete, .newChain, .renameChain, .policy:
             try setCommand(option, word: word)
@@ -346,7 +354,9 @@ struct IPTablesCommandLineParser {
             case .insert, .replace, .delete:
                 if hasArgument(), let number = nextWord() {
                     guard let value = IPTablesValues.unsigned(number.text, max: UInt64(Int32.max)), value >= 1 else {
-                        throw error(number, "expected a rule number after \(chain.text), got \(IPTablesSave.quoted(number.text))")
+                        throw error(
+                            number,
+                            "expected a rule number after \(chain.text), got \(IPTablesSave.quoted(number.text))")
                     }
                     ruleNumber = Int(value)
                 } else if option == .replace {
@@ -361,7 +371,9 @@ struct IPTablesCommandLineParser {
                 try IPTablesCommandLineParser.validateNewChain(new, context: context)
                 newNameWord = new
             case .policy:
-                guard hasArgument(), let policy = nextWord() else { throw error(chain, "-P requires a chain and a policy") }
+                guard hasArgument(), let policy = nextWord() else {
+                    throw error(chain, "-P requires a chain and a policy")
+                }
                 guard IPTablesChain.Policy(rawValue: policy.text) != nil else {
                     throw error(policy, "expected a policy (ACCEPT or DROP), got \(IPTablesSave.quoted(policy.text))")
                 }
@@ -385,15 +397,21 @@ struct IPTablesCommandLineParser {
             let negated = try setOption(option, word: word)
             let value = try argument(option, word: word, inline: inline)
             if value.text.contains(",") {
-                throw error(value, "several addresses in one \(word.text) (one rule each) are not supported by the model")
+                throw error(
+                    value, "several addresses in one \(word.text) (one rule each) are not supported by the model")
             }
             let match: AddressMatch
             switch IPTablesValues.prefix(value.text[...]) {
             case .success(let prefix): match = AddressMatch(prefix, negated: negated)
             case .failure(.nonContiguousMask):
-                throw error(value, "expected an address after \(word.text), got \(IPTablesSave.quoted(value.text)) (non-contiguous masks are not supported by the model)")
+                throw error(
+                    value,
+                    "expected an address after \(word.text), got \(IPTablesSave.quoted(value.text))"
+                        + " (non-contiguous masks are not supported by the model)"
+                )
             case .failure(.badMask):
-                throw error(value, "expected an address after \(word.text), got \(IPTablesSave.quoted(value.text)) (bad mask)")
+                throw error(
+                    value, "expected an address after \(word.text), got \(IPTablesSave.quoted(value.text)) (bad mask)")
             case .failure(.badAddress):
                 throw error(value, "expected an address after \(word.text), got \(IPTablesSave.quoted(value.text))")
             }
@@ -416,7 +434,8 @@ struct IPTablesCommandLineParser {
             let value = try argument(option, word: word, inline: inline)
             if value.text.isEmpty { throw error(value, "Empty interface is likely to be undesired") }
             guard value.text.utf8.count <= 15 else {
-                throw error(value, "interface name \(IPTablesSave.quoted(value.text)) must be shorter than IFNAMSIZ (15)")
+                throw error(
+                    value, "interface name \(IPTablesSave.quoted(value.text)) must be shorter than IFNAMSIZ (15)")
             }
             let match = value.text == "+" && !negated ? nil : InterfaceMatch(value.text, negated: negated)
             if option == .inInterface { rule.inInterface = match } else { rule.outInterface = match }
@@ -442,8 +461,14 @@ struct IPTablesCommandLineParser {
             throw error(word, "IPv6 rules are not modelled: this is iptables")
         case .wait, .waitInterval:
             if case .restore = mode { throw error(word, "you cannot use `\(word.text)' from iptables-restore") }
-            if let value = optionalArgument(inline: inline), IPTablesValues.unsigned(value.text, max: UInt64(UInt32.max)) == nil {
-                throw error(value, "expected a number of \(option == .wait ? "seconds" : "microseconds") after \(word.text), got \(IPTablesSave.quoted(value.text))")
+            if let value = optionalArgument(inline: inline),
+                IPTablesValues.unsigned(value.text, max: UInt64(UInt32.max)) == nil
+            {
+                throw error(
+                    value,
+                    "expected a number of \(option == .wait ? "seconds" : "microseconds") after \(word.text),"
+                        + " got \(IPTablesSave.quoted(value.text))"
+                )
             }
         case .modprobe:
             _ = try argument(option, word: word, inline: inline)
@@ -462,7 +487,9 @@ struct IPTablesCommandLineParser {
                 bytesWord = next
             }
             guard let packets = IPTablesCounters.decimal(packetsText) else {
-                throw error(value, "expected a packet counter after \(word.text), got \(IPTablesSave.quoted(String(packetsText)))")
+                throw error(
+                    value,
+                    "expected a packet counter after \(word.text), got \(IPTablesSave.quoted(String(packetsText)))")
             }
             guard let bytesText, let bytes = IPTablesCounters.decimal(bytesText) else {
                 throw error(bytesWord, "\(word.text) requires packet and byte counter")
@@ -499,7 +526,9 @@ struct IPTablesCommandLineParser {
         }
     }
 
-    static func tableName(_ word: IPTablesToken, context: IPTablesParseContext) throws(IPTablesSaveError) -> IPTablesTableName {
+    static func tableName(
+        _ word: IPTablesToken, context: IPTablesParseContext
+    ) throws(IPTablesSaveError) -> IPTablesTableName {
         if let name = IPTablesTableName(rawValue: word.text) { return name }
         if word.text == "security" { throw context.error(word, "table security is not supported by the model") }
         throw context.error(
@@ -529,12 +558,14 @@ struct IPTablesCommandLineParser {
             if let required, context.protocolNumber != required || context.protocolNegated {
                 throw error(
                     loaded.word,
-                    "match \(loaded.name) is only valid with -p \(loaded.name) (the kernel refuses it: Invalid argument)")
+                    "match \(loaded.name) is only valid with -p \(loaded.name) (the kernel refuses it: Invalid argument)"
+                )
             }
         }
         rule.matches = modules
         if let target { rule.target = try target.parser.finish(context: context, word: target.word) }
-        var result = Result(command: nil, rule: rule, commandWord: commandWord, chainWord: chainWord, targetWord: targetWord)
+        var result = Result(
+            command: nil, rule: rule, commandWord: commandWord, chainWord: chainWord, targetWord: targetWord)
         guard mode != .ruleSpecification else { return result }
         guard let commandOption, let commandWord else {
             throw context.error(column: tokens.first?.column ?? 1, "no command specified")
@@ -578,7 +609,8 @@ struct IPTablesCommandLineParser {
         case .newChain: operation = .newChain(chain ?? "")
         case .renameChain: operation = .renameChain(chain ?? "", to: newNameWord?.text ?? "")
         case .policy:
-            operation = .setPolicy(chain: chain ?? "", policy: IPTablesChain.Policy(rawValue: policyWord?.text ?? "") ?? .accept)
+            operation = .setPolicy(
+                chain: chain ?? "", policy: IPTablesChain.Policy(rawValue: policyWord?.text ?? "") ?? .accept)
         case .flush: operation = .flush(chain: chain)
         default: operation = .deleteChain(chain)
         }
@@ -589,12 +621,41 @@ struct IPTablesCommandLineParser {
 
 /// The options of iptables itself (`original_opts` of iptables.c), by their short letter.
 enum BaseOption: Character, CaseIterable {
-    case append = "A", delete = "D", check = "C", insert = "I", replace = "R", list = "L", listRules = "S"
-    case flush = "F", zero = "Z", newChain = "N", deleteChain = "X", renameChain = "E", policy = "P"
-    case source = "s", destination = "d", protocolOption = "p", inInterface = "i", jump = "j", table = "t"
-    case match = "m", numeric = "n", outInterface = "o", verbose = "v", wait = "w", waitInterval = "W"
-    case exact = "x", fragments = "f", version = "V", help = "h", lineNumbers = "0", modprobe = "M"
-    case setCounters = "c", goto = "g", ipv4 = "4", ipv6 = "6"
+    case append = "A"
+    case delete = "D"
+    case check = "C"
+    case insert = "I"
+    case replace = "R"
+    case list = "L"
+    case listRules = "S"
+    case flush = "F"
+    case zero = "Z"
+    case newChain = "N"
+    case deleteChain = "X"
+    case renameChain = "E"
+    case policy = "P"
+    case source = "s"
+    case destination = "d"
+    case protocolOption = "p"
+    case inInterface = "i"
+    case jump = "j"
+    case table = "t"
+    case match = "m"
+    case numeric = "n"
+    case outInterface = "o"
+    case verbose = "v"
+    case wait = "w"
+    case waitInterval = "W"
+    case exact = "x"
+    case fragments = "f"
+    case version = "V"
+    case help = "h"
+    case lineNumbers = "0"
+    case modprobe = "M"
+    case setCounters = "c"
+    case goto = "g"
+    case ipv4 = "4"
+    case ipv6 = "6"
 
     enum Argument { case none, required, optional }
 

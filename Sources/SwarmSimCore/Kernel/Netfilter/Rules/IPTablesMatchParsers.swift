@@ -25,12 +25,15 @@ enum IPTablesMatches {
     static let knownUnsupported: Set<String> = [
         "ah", "bpf", "cgroup", "cluster", "connbytes", "connlabel", "connlimit", "connmark", "cpu", "dccp", "devgroup",
         "dscp", "ecn", "esp", "hashlimit", "helper", "iprange", "ipcomp", "l2tp", "length", "limit", "mac", "nfacct",
-        "osf", "owner", "physdev", "pkttype", "policy", "quota", "rateest", "realm", "recent", "rpfilter", "sctp", "set",
+        "osf", "owner", "physdev", "pkttype", "policy", "quota", "rateest", "realm", "recent", "rpfilter", "sctp",
+        "set",
         "socket", "string", "tcpmss", "time", "tos", "ttl", "u32", "udplite",
     ]
 
     /// Parses a `--sport`/`--dport` value into a port match.
-    static func portMatch(_ call: IPTablesOptionCall, context: IPTablesParseContext) throws(IPTablesSaveError) -> PortMatch {
+    static func portMatch(
+        _ call: IPTablesOptionCall, context: IPTablesParseContext
+    ) throws(IPTablesSaveError) -> PortMatch {
         guard let range = IPTablesValues.portRange(call.argument.text[...]) else {
             throw context.expected(call.option, call.argument)
         }
@@ -51,7 +54,8 @@ enum IPTablesMatches {
     ) -> (value: T, bad: Substring?) where T.RawValue: FixedWidthInteger, T.Element == T {
         var value: T = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard !item.isEmpty, let hit = names.first(where: { IPTablesValues.isCaseInsensitivePrefix(item, of: $0.1) })
+            guard !item.isEmpty,
+                let hit = names.first(where: { IPTablesValues.isCaseInsensitivePrefix(item, of: $0.1) })
             else { return (value, item) }
             value.insert(hit.0)
         }
@@ -86,7 +90,9 @@ struct TCPMatchParser: IPTablesMatchParser {
     static func flags(_ text: String) -> TCPFlags? {
         var flags = TCPFlags()
         for item in text.split(separator: ",") {
-            guard let hit = flagNames.first(where: { $0.1.utf8.elementsEqual(item.uppercased().utf8) }) else { return nil }
+            guard let hit = flagNames.first(where: { $0.1.utf8.elementsEqual(item.uppercased().utf8) }) else {
+                return nil
+            }
             flags.formUnion(hit.0)
         }
         return flags
@@ -102,10 +108,12 @@ struct TCPMatchParser: IPTablesMatchParser {
                 flags = TCPFlagsMatch(mask: [.fin, .syn, .rst, .ack], comparison: .syn, negated: call.inverted)
             } else {
                 guard let mask = TCPMatchParser.flags(call.argument.text) else {
-                    throw context.expected(call.option, call.argument, "flags are FIN, SYN, RST, PSH, ACK, URG, ALL, NONE")
+                    throw context.expected(
+                        call.option, call.argument, "flags are FIN, SYN, RST, PSH, ACK, URG, ALL, NONE")
                 }
                 guard let second = call.second, let comparison = TCPMatchParser.flags(second.text) else {
-                    throw context.expected(call.option, call.second ?? call.argument, "flags are FIN, SYN, RST, PSH, ACK, URG, ALL, NONE")
+                    throw context.expected(
+                        call.option, call.second ?? call.argument, "flags are FIN, SYN, RST, PSH, ACK, URG, ALL, NONE")
                 }
                 flags = TCPFlagsMatch(mask: mask, comparison: comparison, negated: call.inverted)
             }
@@ -116,7 +124,8 @@ struct TCPMatchParser: IPTablesMatchParser {
     func finish(context: IPTablesParseContext, word: IPTablesToken) throws(IPTablesSaveError) -> MatchModule {
         let meaningfulFlags = flags.flatMap { $0.mask.isEmpty && !$0.negated ? nil : $0 }
         return .tcp(
-            sourcePort: IPTablesMatches.meaningful(sourcePort), destinationPort: IPTablesMatches.meaningful(destinationPort),
+            sourcePort: IPTablesMatches.meaningful(sourcePort),
+            destinationPort: IPTablesMatches.meaningful(destinationPort),
             flags: meaningfulFlags)
     }
 }
@@ -143,7 +152,8 @@ struct UDPMatchParser: IPTablesMatchParser {
 
     func finish(context: IPTablesParseContext, word: IPTablesToken) throws(IPTablesSaveError) -> MatchModule {
         .udp(
-            sourcePort: IPTablesMatches.meaningful(sourcePort), destinationPort: IPTablesMatches.meaningful(destinationPort))
+            sourcePort: IPTablesMatches.meaningful(sourcePort),
+            destinationPort: IPTablesMatches.meaningful(destinationPort))
     }
 }
 
@@ -175,11 +185,15 @@ struct ICMPMatchParser: IPTablesMatchParser {
         }
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard let types = ICMPMatchParser.range(parts[0]) else { throw context.expected(call.option, call.argument) }
-        guard types.0 == types.1 else { throw context.expected(call.option, call.argument, "ICMP type range not supported") }
+        guard types.0 == types.1 else {
+            throw context.expected(call.option, call.argument, "ICMP type range not supported")
+        }
         type = types.0
         code = nil
         if parts.count == 2 {
-            guard let codes = ICMPMatchParser.range(parts[1]) else { throw context.expected(call.option, call.argument) }
+            guard let codes = ICMPMatchParser.range(parts[1]) else {
+                throw context.expected(call.option, call.argument)
+            }
             if codes.0 == codes.1 {
                 code = codes.0
             } else if codes != (0, 255) {
@@ -239,7 +253,9 @@ struct MultiportMatchParser: IPTablesMatchParser {
                 guard let low = IPTablesValues.port(item[..<colon]),
                     let high = IPTablesValues.port(item[item.index(after: colon)...])
                 else { throw context.expected(call.option, call.argument, "bad port \"\(item)\"") }
-                guard low < high else { throw context.expected(call.option, call.argument, "invalid port range \"\(item)\"") }
+                guard low < high else {
+                    throw context.expected(call.option, call.argument, "invalid port range \"\(item)\"")
+                }
                 ports.append(PortRange(low, high))
                 slots += 2
             } else {
@@ -299,7 +315,8 @@ struct AddrTypeMatchParser: IPTablesMatchParser {
         case 2, 3:
             if call.option.id == 2 ? match.limitInterfaceOut : match.limitInterfaceIn {
                 throw context.error(
-                    call.word, "addrtype: option \"--limit-iface-in\" cannot be used together with \"--limit-iface-out\"")
+                    call.word,
+                    "addrtype: option \"--limit-iface-in\" cannot be used together with \"--limit-iface-out\"")
             }
             if call.option.id == 2 { match.limitInterfaceIn = true } else { match.limitInterfaceOut = true }
         default: break
@@ -355,7 +372,8 @@ struct StateMatchParser: IPTablesMatchParser {
     var negated = false
 
     let options: [IPTablesOption] = [
-        IPTablesOption("state", id: 0, invertible: true, expects: "states (NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED)")
+        IPTablesOption(
+            "state", id: 0, invertible: true, expects: "states (NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED)")
     ]
 
     /// The parse order of `state_parse_state` / `conntrack_ps_state` (prefixes, first hit wins).
@@ -370,7 +388,8 @@ struct StateMatchParser: IPTablesMatchParser {
         let order = stateNames + names.filter { $0.0 == .snat || $0.0 == .dnat }
         let text = call.argument.text
         if text.isEmpty || text.hasSuffix(",") {
-            throw context.expected(call.option, call.argument, "a list of states with no spaces, e.g. ESTABLISHED,RELATED")
+            throw context.expected(
+                call.option, call.argument, "a list of states with no spaces, e.g. ESTABLISHED,RELATED")
         }
         let (states, bad) = IPTablesMatches.nameList(text, names: order)
         if let bad { throw context.expected(call.option, call.argument, "bad state \"\(bad)\"") }
@@ -438,7 +457,9 @@ struct IPVSMatchParser: IPTablesMatchParser {
             match.ipvs = true
             match.ipvsNegated = call.inverted
         case 1:
-            guard let proto = IPTablesValues.protocolNumber(text[...]) else { throw context.expected(call.option, call.argument) }
+            guard let proto = IPTablesValues.protocolNumber(text[...]) else {
+                throw context.expected(call.option, call.argument)
+            }
             match.virtualProtocol = IPProtocol(rawValue: proto)
             match.virtualProtocolNegated = call.inverted
         case 2:
@@ -516,7 +537,9 @@ struct StatisticMatchParser: IPTablesMatchParser {
             guard text == "random" || text == "nth" else { throw context.expected(call.option, call.argument) }
             mode = text
         case 1:
-            guard let value = Double(text), value >= 0, value <= 1 else { throw context.expected(call.option, call.argument) }
+            guard let value = Double(text), value >= 0, value <= 1 else {
+                throw context.expected(call.option, call.argument)
+            }
             probability = StatisticMatchParser.quantized(value)
         case 2:
             guard let value = IPTablesValues.unsigned(text, max: UInt64(UInt32.max)), value >= 1 else {
@@ -530,7 +553,9 @@ struct StatisticMatchParser: IPTablesMatchParser {
             packet = UInt32(value)
         }
         if probability != nil && (every != nil || packet != nil) {
-            throw context.error(call.word, "statistic: option \"--probability\" cannot be used together with \"--every\" or \"--packet\"")
+            throw context.error(
+                call.word,
+                "statistic: option \"--probability\" cannot be used together with \"--every\" or \"--packet\"")
         }
         words[call.option.id] = call.word
     }

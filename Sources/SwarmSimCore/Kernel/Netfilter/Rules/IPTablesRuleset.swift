@@ -5,7 +5,9 @@
 /// Operations follow libiptc (legacy iptables): a table is created with its built-in chains on
 /// first use, as the kernel creates a table when it is first touched; user chains are kept in
 /// byte order after the built-in ones, as libiptc keeps them (and iptables-save prints them);
-/// errors are the ones iptables prints (`iptables: Too many links.`).
+/// errors are the ones iptables prints (`iptables: Too many links.`); after every change the
+/// table gets the checks the kernel makes (`IPTablesRuleset+KernelChecks.swift`), so a ruleset
+/// the model holds is one Linux would have taken.
 ///
 /// Complexity: chains and rules live in arrays; each operation is O(rules in the table), which is
 /// what libiptc pays too. Nothing here is on the packet path.
@@ -64,7 +66,7 @@ public struct IPTablesRuleset: Hashable, Sendable {
 
     private func chainIndex(_ chain: String, in table: Int) throws(IPTablesCommandError) -> Int {
         guard let index = tables[table].chains.firstIndex(where: { $0.name == chain }) else {
-            throw .noSuchChain(chain)
+            throw .noSuchChain
         }
         return index
     }
@@ -82,8 +84,8 @@ public struct IPTablesRuleset: Hashable, Sendable {
 
     // MARK: Rules
 
-    /// `-A CHAIN rule`. Throws for a missing chain, a jump to a missing chain, or a jump that
-    /// would loop.
+    /// `-A CHAIN rule`. Throws for a missing chain, a jump to a missing chain, or a table the
+    /// kernel would refuse with the rule (a loop, a target used outside its table or hooks).
     public mutating func append(
         _ rule: IPTablesRule, to chain: String, in table: IPTablesTableName = .filter, counters: IPTablesCounters? = nil
     ) throws(IPTablesCommandError) {
@@ -92,7 +94,7 @@ public struct IPTablesRuleset: Hashable, Sendable {
         try checkTarget(of: rule, in: t, chain: chain)
         var changed = tables[t]
         changed.chains[c].rules.append(rule)
-        if IPTablesRuleset.hasReachableLoop(changed) { throw .loop }
+        try IPTablesRuleset.kernelCheck(changed)
         editCounters(table, chain, create: counters != nil) { $0.rules.append(counters ?? .zero) }
         tables[t] = changed
     }
@@ -108,7 +110,7 @@ public struct IPTablesRuleset: Hashable, Sendable {
         try checkTarget(of: rule, in: t, chain: chain)
         var changed = tables[t]
         changed.chains[c].rules.insert(rule, at: position - 1)
-        if IPTablesRuleset.hasReachableLoop(changed) { throw .loop }
+        try IPTablesRuleset.kernelCheck(changed)
         editCounters(table, chain, create: counters != nil) { $0.rules.insert(counters ?? .zero, at: position - 1) }
         tables[t] = changed
     }
@@ -124,7 +126,7 @@ public struct IPTablesRuleset: Hashable, Sendable {
         try checkTarget(of: rule, in: t, chain: chain)
         var changed = tables[t]
         changed.chains[c].rules[position - 1] = rule
-        if IPTablesRuleset.hasReachableLoop(changed) { throw .loop }
+        try IPTablesRuleset.kernelCheck(changed)
         editCounters(table, chain, create: counters != nil) { $0.rules[position - 1] = counters ?? .zero }
         tables[t] = changed
     }
@@ -151,13 +153,15 @@ public struct IPTablesRuleset: Hashable, Sendable {
     }
 
     /// `-C CHAIN rule`: whether the chain has a rule equal to `rule`.
-    public func contains(_ rule: IPTablesRule, in chain: String, table: IPTablesTableName = .filter) throws(IPTablesCommandError) -> Bool {
+    public func contains(
+        _ rule: IPTablesRule, in chain: String, table: IPTablesTableName = .filter
+    ) throws(IPTablesCommandError) -> Bool {
         guard let found = self.table(table) else {
             // A table that was never used has only empty built-in chains.
             if table.builtinChains.contains(chain) { return false }
-            throw .noSuchChain(chain)
+            throw .noSuchChain
         }
-        guard let existing = found.chain(named: chain) else { throw .noSuchChain(chain) }
+        guard let existing = found.chain(named: chain) else { throw .noSuchChain }
         return existing.rules.contains(rule)
     }
 
@@ -171,43 +175,6 @@ public struct IPTablesRuleset: Hashable, Sendable {
         }
         guard let called = tables[table].chain(named: name) else { throw .noSuchTarget(name) }
         if called.isBuiltin { throw .invalidArgument }
-    }
-
-    /// The kernel refuses a table with a loop of jumps reachable from a built-in chain
-    /// (`mark_source_chains` fails with `ELOOP`); loops among chains no built-in chain reaches are
-    /// accepted, as the kernel never walks them.
-    /// Whether a chain reachable from a built-in chain can reach itself. O(rules).
-    static func hasReachableLoop(_ table: IPTablesTable) -> Bool {
-        var byName: [String: Int] = [:]
-        for (i, chain) in table.chains.enumerated() { byName[chain.name] = i }
-        // 0: not visited, 1: on the current path, 2: done.
-        var state = [UInt8](repeating: 0, count: table.chains.count)
-        for start in table.chains.indices where table.chains[start].isBuiltin {
-            // Iterative depth-first search: (chain, next rule to look at).
-            var stack: [(Int, Int)] = [(start, 0)]
-            state[start] = 1
-            while let (chain, position) = stack.last {
-                let rules = table.chains[chain].rules
-                guard position < rules.count else {
-                    state[chain] = 2
-                    stack.removeLast()
-                    continue
-                }
-                stack[stack.count - 1].1 += 1
-                let next: Int?
-                switch rules[position].target {
-                case .jump(let name), .goto(let name): next = byName[name]
-                default: next = nil
-                }
-                guard let next else { continue }
-                if state[next] == 1 { return true }
-                if state[next] == 0 {
-                    state[next] = 1
-                    stack.append((next, 0))
-                }
-            }
-        }
-        return false
     }
 
     // MARK: Chains
@@ -224,7 +191,8 @@ public struct IPTablesRuleset: Hashable, Sendable {
     }
 
     /// `-F [CHAIN]`: removes the rules of one chain, or of every chain of the table.
-    public mutating func flush(chain: String? = nil, in table: IPTablesTableName = .filter) throws(IPTablesCommandError) {
+    public mutating func flush(chain: String? = nil, in table: IPTablesTableName = .filter) throws(IPTablesCommandError)
+    {
         let t = tableIndex(table)
         let chosen: [Int]
         if let chain { chosen = [try chainIndex(chain, in: t)] } else { chosen = Array(tables[t].chains.indices) }
@@ -237,7 +205,9 @@ public struct IPTablesRuleset: Hashable, Sendable {
 
     /// `-X [CHAIN]`: deletes an empty, unreferenced user chain, or every user chain of the table
     /// (which must then not be referenced from a built-in chain).
-    public mutating func deleteChain(_ name: String? = nil, in table: IPTablesTableName = .filter) throws(IPTablesCommandError) {
+    public mutating func deleteChain(
+        _ name: String? = nil, in table: IPTablesTableName = .filter
+    ) throws(IPTablesCommandError) {
         let t = tableIndex(table)
         guard let name else {
             // All or nothing: iptables does not commit the table when one deletion fails.
@@ -265,7 +235,9 @@ public struct IPTablesRuleset: Hashable, Sendable {
     }
 
     /// `-E OLD NEW`: renames a user chain and the jumps to it.
-    public mutating func renameChain(_ old: String, to new: String, in table: IPTablesTableName = .filter) throws(IPTablesCommandError) {
+    public mutating func renameChain(
+        _ old: String, to new: String, in table: IPTablesTableName = .filter
+    ) throws(IPTablesCommandError) {
         let t = tableIndex(table)
         let c = try chainIndex(old, in: t)
         if tables[t].chains[c].isBuiltin { throw .invalidArgument }

@@ -13,7 +13,9 @@ extension IPTablesSave {
     public static func print(_ ruleset: IPTablesRuleset, counters: Bool = false) -> String {
         var text = ""
         let order = IPTablesTableName.allCases
-        let tables = ruleset.tables.sorted { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
+        let tables = ruleset.tables.sorted {
+            (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0)
+        }
         for table in tables {
             text += "*\(table.name.rawValue)\n"
             let chains = printingOrder(table)
@@ -41,7 +43,9 @@ extension IPTablesSave {
     static func printingOrder(_ table: IPTablesTable) -> [IPTablesChain] {
         let builtin = table.name.builtinChains
         let first = builtin.compactMap { name in table.chains.first { $0.name == name } }
-        let rest = table.chains.filter { !builtin.contains($0.name) }.sorted { IPTablesValues.byteOrder($0.name, $1.name) }
+        let rest = table.chains.filter { !builtin.contains($0.name) }.sorted {
+            IPTablesValues.byteOrder($0.name, $1.name)
+        }
         return first + rest
     }
 
@@ -211,8 +215,10 @@ extension IPTablesSave {
         case .mark(let value, let mask): return "-j MARK --set-xmark \(hex(value))/\(hex(mask))"
         case .dnat(let range): return "-j DNAT" + natRange("--to-destination", range, skipColon: false)
         case .snat(let range): return "-j SNAT" + natRange("--to-source", range, skipColon: false)
-        case .masquerade(let ports): return "-j MASQUERADE" + natRange("--to-ports", NATRange(ports: ports), skipColon: true)
-        case .redirect(let ports): return "-j REDIRECT" + natRange("--to-ports", NATRange(ports: ports), skipColon: true)
+        case .masquerade(let ports):
+            return "-j MASQUERADE" + natRange("--to-ports", NATRange(ports: ports), skipColon: true)
+        case .redirect(let ports):
+            return "-j REDIRECT" + natRange("--to-ports", NATRange(ports: ports), skipColon: true)
         case .log(let prefix, let level):
             var text = "-j LOG"
             if let prefix, !prefix.isEmpty { text += " --log-prefix " + saveString(prefix) }
@@ -239,11 +245,14 @@ extension IPTablesSave {
     /// `xtables_save_string`: bare when only `[A-Za-z0-9_-]`, else double-quoted with `"`, `\`
     /// and `'` escaped by a backslash.
     static func saveString(_ text: String) -> String {
-        let plain = !text.isEmpty && text.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
-                || byte == UInt8(ascii: "-")
-        }
+        let plain =
+            !text.isEmpty
+            && text.utf8.allSatisfy { byte in
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                    || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
+                    || byte == UInt8(ascii: "-")
+            }
         if plain { return text }
         var quoted = "\""
         for character in text {

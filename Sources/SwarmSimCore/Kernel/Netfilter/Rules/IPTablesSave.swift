@@ -32,13 +32,18 @@ public enum IPTablesSave {
             guard let current = table else {
                 guard content.hasPrefix("*") else {
                     let what = trimmed == "COMMIT" ? "COMMIT outside a table" : "a rule outside a table"
-                    throw IPTablesSaveError(line: lineNumber, column: firstColumn, message: "expected *raw, *mangle, *nat or *filter, got \(what)")
+                    throw IPTablesSaveError(
+                        line: lineNumber, column: firstColumn,
+                        message: "expected *raw, *mangle, *nat or *filter, got \(what)")
                 }
-                let words = try IPTablesTokenizer.words(content.dropFirst(), line: lineNumber, firstColumn: firstColumn + 1)
+                let words = try IPTablesTokenizer.words(
+                    content.dropFirst(), line: lineNumber, firstColumn: firstColumn + 1)
                 guard let word = words.first else {
-                    throw IPTablesSaveError(line: lineNumber, column: firstColumn, message: "expected a table name after *")
+                    throw IPTablesSaveError(
+                        line: lineNumber, column: firstColumn, message: "expected a table name after *")
                 }
-                let name = try IPTablesCommandLineParser.tableName(word, context: IPTablesParseContext(line: lineNumber))
+                let name = try IPTablesCommandLineParser.tableName(
+                    word, context: IPTablesParseContext(line: lineNumber))
                 ruleset.reset(name)
                 table = name
                 continue
@@ -46,9 +51,11 @@ public enum IPTablesSave {
             if trimmed == "COMMIT" {
                 table = nil
             } else if content.hasPrefix("*") {
-                throw IPTablesSaveError(line: lineNumber, column: firstColumn, message: "expected COMMIT before the next table")
+                throw IPTablesSaveError(
+                    line: lineNumber, column: firstColumn, message: "expected COMMIT before the next table")
             } else if content.hasPrefix(":") {
-                try chainLine(content.dropFirst(), firstColumn: firstColumn + 1, line: lineNumber, table: current, into: &ruleset)
+                try chainLine(
+                    content.dropFirst(), firstColumn: firstColumn + 1, line: lineNumber, table: current, into: &ruleset)
             } else {
                 try ruleLine(content, firstColumn: firstColumn, line: lineNumber, table: current, into: &ruleset)
             }
@@ -56,7 +63,8 @@ public enum IPTablesSave {
         if let table {
             // The line after the last one (a final newline ends the last line, it starts none).
             let lines = text.hasSuffix("\n") ? lineNumber - 1 : lineNumber
-            throw IPTablesSaveError(line: lines + 1, column: 1, message: "expected COMMIT to end table \(table.rawValue)")
+            throw IPTablesSaveError(
+                line: lines + 1, column: 1, message: "expected COMMIT to end table \(table.rawValue)")
         }
         return ruleset
     }
@@ -71,10 +79,12 @@ public enum IPTablesSave {
             throw IPTablesSaveError(line: line, column: firstColumn, message: "expected a chain name after :")
         }
         if name.text.utf8.count >= 29 {
-            throw IPTablesSaveError(line: line, column: name.column, message: "invalid chain name `\(name.text)' (28 chars max)")
+            throw IPTablesSaveError(
+                line: line, column: name.column, message: "invalid chain name `\(name.text)' (28 chars max)")
         }
         guard words.count >= 2 else {
-            throw IPTablesSaveError(line: line, column: name.column, message: "expected a policy (ACCEPT, DROP or -) after the chain name")
+            throw IPTablesSaveError(
+                line: line, column: name.column, message: "expected a policy (ACCEPT, DROP or -) after the chain name")
         }
         let policyWord = words[1]
         let builtin = table.builtinChains.contains(name.text)
@@ -82,22 +92,30 @@ public enum IPTablesSave {
             do {
                 try ruleset.newChain(name.text, in: table)
             } catch {
-                throw IPTablesSaveError(line: line, column: name.column, message: "cannot create chain \(quoted(name.text)): \(error.message)")
+                throw IPTablesSaveError(
+                    line: line, column: name.column,
+                    message: "cannot create chain \(quoted(name.text)): \(error.message)")
             }
         }
         guard policyWord.text != "-" else { return }
         guard builtin else {
             throw IPTablesSaveError(
                 line: line, column: policyWord.column,
-                message: "can't set policy `\(policyWord.text)' on `\(name.text)': Bad built-in chain name (user chains take -)")
+                message:
+                    "can't set policy `\(policyWord.text)' on `\(name.text)': Bad built-in chain name (user chains take -)"
+            )
         }
         guard let policy = IPTablesChain.Policy(rawValue: policyWord.text) else {
-            throw IPTablesSaveError(line: line, column: policyWord.column, message: "expected a policy (ACCEPT, DROP or -), got \(quoted(policyWord.text))")
+            throw IPTablesSaveError(
+                line: line, column: policyWord.column,
+                message: "expected a policy (ACCEPT, DROP or -), got \(quoted(policyWord.text))")
         }
         var counters: IPTablesCounters?
         if words.count >= 3 {
             guard let parsed = IPTablesCounters(bracketed: words[2].text[...]) else {
-                throw IPTablesSaveError(line: line, column: words[2].column, message: "invalid policy counters for chain '\(name.text)', expected [packets:bytes]")
+                throw IPTablesSaveError(
+                    line: line, column: words[2].column,
+                    message: "invalid policy counters for chain '\(name.text)', expected [packets:bytes]")
             }
             counters = parsed == .zero ? nil : parsed
         }
@@ -113,11 +131,14 @@ public enum IPTablesSave {
         var counters: IPTablesCounters?
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else {
-                throw IPTablesSaveError(line: line, column: column, message: "expected [packets:bytes] counters, missing ]")
+                throw IPTablesSaveError(
+                    line: line, column: column, message: "expected [packets:bytes] counters, missing ]")
             }
             let bracketed = text[...close]
             guard let parsed = IPTablesCounters(bracketed: bracketed) else {
-                throw IPTablesSaveError(line: line, column: column, message: "expected [packets:bytes] counters, got \(quoted(String(bracketed)))")
+                throw IPTablesSaveError(
+                    line: line, column: column,
+                    message: "expected [packets:bytes] counters, got \(quoted(String(bracketed)))")
             }
             counters = parsed == .zero ? nil : parsed
             column += bracketed.unicodeScalars.count
@@ -139,14 +160,21 @@ public enum IPTablesSave {
                 message = "no chain \(quoted(result.chainWord?.text ?? "")) in table \(table.rawValue)"
             case .noSuchTarget, .loop:
                 word = result.targetWord
-                message = error.kind == .loop
+                message =
+                    error.kind == .loop
                     ? "jump to \(quoted(result.targetWord?.text ?? "")) would make a loop (\(error.message))"
                     : "expected a target or a chain of table \(table.rawValue), got \(quoted(result.targetWord?.text ?? ""))"
+            case .invalidArgument:
+                let byTarget = error.kernelLog.map { $0.contains(" target:") } ?? true
+                word = byTarget ? result.targetWord ?? result.chainWord : result.chainWord
+                message =
+                    error.kernelLog.map { "the kernel refuses the rule: \($0) (\(error.message))" } ?? error.message
             default:
                 word = result.chainWord ?? result.commandWord
                 message = error.message
             }
-            throw IPTablesSaveError(line: line, column: (word ?? result.commandWord)?.column ?? column, message: message)
+            throw IPTablesSaveError(
+                line: line, column: (word ?? result.commandWord)?.column ?? column, message: message)
         }
     }
 

@@ -90,12 +90,15 @@ struct MarkTargetParser: IPTablesTargetParser {
 
     mutating func parse(_ call: IPTablesOptionCall, context: IPTablesParseContext) throws(IPTablesSaveError) {
         if mark != nil {
-            throw context.error(call.word, "MARK: only one of --set-xmark, --set-mark, --and-mark, --or-mark, --xor-mark")
+            throw context.error(
+                call.word, "MARK: only one of --set-xmark, --set-mark, --and-mark, --or-mark, --xor-mark")
         }
         let text = call.argument.text[...]
         switch call.option.id {
         case 0, 1:
-            guard let (value, mask) = IPTablesValues.markAndMask(text) else { throw context.expected(call.option, call.argument) }
+            guard let (value, mask) = IPTablesValues.markAndMask(text) else {
+                throw context.expected(call.option, call.argument)
+            }
             // `--set-mark V/M` clears M then sets V: xmark V/(V|M).
             mark = call.option.id == 0 ? (value, mask) : (value, value | mask)
         default:
@@ -123,7 +126,12 @@ struct MarkTargetParser: IPTablesTargetParser {
 /// `libxt_NAT`: `--to-destination` / `--to-source` `[ADDR[-ADDR]][:PORT[-PORT]]` and `--to-ports
 /// PORT[-PORT]`; ports only after `-p tcp|udp|sctp|dccp|icmp`.
 struct NATTargetParser: IPTablesTargetParser {
-    enum Kind: String, Sendable { case dnat = "DNAT", snat = "SNAT", masquerade = "MASQUERADE", redirect = "REDIRECT" }
+    enum Kind: String, Sendable {
+        case dnat = "DNAT"
+        case snat = "SNAT"
+        case masquerade = "MASQUERADE"
+        case redirect = "REDIRECT"
+    }
     let kind: Kind
     var range: NATRange?
 
@@ -162,10 +170,14 @@ struct NATTargetParser: IPTablesTargetParser {
             highText = text[text.index(after: dash)...]
         }
         if lowText.contains(":") { return .failure(NATPortProblem(detail: "invalid port:port syntax, use a dash")) }
-        guard let low = highText == nil ? IPTablesValues.port(lowText) : IPTablesValues.unsigned(lowText, max: 65535).map({ UInt16($0) })
+        guard
+            let low = highText == nil
+                ? IPTablesValues.port(lowText) : IPTablesValues.unsigned(lowText, max: 65535).map({ UInt16($0) })
         else { return .failure(NATPortProblem(detail: "port \"\(lowText)\" not valid")) }
         guard let highText else { return .success(PortRange(low)) }
-        if highText.contains("/") { return .failure(NATPortProblem(detail: "shifted port maps are not supported by the model")) }
+        if highText.contains("/") {
+            return .failure(NATPortProblem(detail: "shifted port maps are not supported by the model"))
+        }
         guard let high = IPTablesValues.unsigned(highText, max: 65535).map({ UInt16($0) }) else {
             return .failure(NATPortProblem(detail: "port \"\(highText)\" not valid"))
         }
@@ -258,12 +270,16 @@ struct LogTargetParser: IPTablesTargetParser {
         let text = call.argument.text
         switch call.option.id {
         case 0:
-            guard let value = IPTablesValues.unsigned(text, max: 7).map({ UInt8($0) }) ?? LogTargetParser.levels.first(where: { $0.0 == text })?.1
+            guard
+                let value = IPTablesValues.unsigned(text, max: 7).map({ UInt8($0) })
+                    ?? LogTargetParser.levels.first(where: { $0.0 == text })?.1
             else { throw context.expected(call.option, call.argument) }
             level = value == 4 ? nil : value
         case 1:
             let length = text.utf8.count
-            guard length >= 1, length <= 29, !text.contains("\n") else { throw context.expected(call.option, call.argument) }
+            guard length >= 1, length <= 29, !text.contains("\n") else {
+                throw context.expected(call.option, call.argument)
+            }
             prefix = text
         default: throw context.unsupported(call, of: "target LOG")
         }
