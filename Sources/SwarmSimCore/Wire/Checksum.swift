@@ -18,25 +18,40 @@ public enum InternetChecksum {
     /// message in pieces, every piece but the last must have an even length. The result is
     /// only meaningful mod 0xFFFF; pass it to `fold` or as `initial` to the next `sum`.
     @inlinable public static func sum(_ bytes: UnsafeRawBufferPointer, initial: UInt32 = 0) -> UInt32 {
-        // 32-bit words summed in 64 bits: 2^16 = 1 (mod 0xFFFF), so the sum of 32-bit words is
-        // congruent to the sum of their 16-bit halves, and 2^32 words cannot overflow.
-        var accumulator = UInt64(initial)
+        // The one's-complement sum does not depend on byte order (RFC 1071 section 2(B)): sum
+        // host-order 64-bit words with end-around carry, fold to 16 bits, and swap the result
+        // to network order once, instead of swapping every word.
+        var accumulator: UInt64 = 0
         let count = bytes.count
         var offset = 0
-        while offset + 4 <= count {
-            accumulator &+= UInt64(bytes.wireUInt32(at: offset))
+        while offset + 8 <= count {
+            let (total, carry) = accumulator.addingReportingOverflow(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            accumulator = total &+ (carry ? 1 : 0)
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        if offset + 4 <= count {
+            tail &+= UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
             offset += 4
         }
         if offset + 2 <= count {
-            accumulator &+= UInt64(bytes.wireUInt16(at: offset))
+            tail &+= UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
             offset += 2
         }
         if offset < count {
-            accumulator &+= UInt64(bytes[offset]) << 8
+            // The odd last byte is the high byte of a network-order word padded with zero.
+            tail &+= UInt64(UInt16(bigEndian: UInt16(bytes[offset]) << 8))
         }
-        accumulator = (accumulator & 0xFFFF_FFFF) &+ (accumulator >> 32)
-        accumulator = (accumulator & 0xFFFF_FFFF) &+ (accumulator >> 32)
-        return UInt32(truncatingIfNeeded: accumulator)
+        let (total, carry) = accumulator.addingReportingOverflow(tail)
+        accumulator = total &+ (carry ? 1 : 0)
+        var folded = (accumulator & 0xFFFF_FFFF) &+ (accumulator >> 32)
+        folded = (folded & 0xFFFF) &+ (folded >> 16)
+        folded = (folded & 0xFFFF) &+ (folded >> 16)
+        folded = (folded & 0xFFFF) &+ (folded >> 16)
+        let networkOrder = UInt64(UInt16(bigEndian: UInt16(truncatingIfNeeded: folded)))
+        var result = UInt64(initial) &+ networkOrder
+        result = (result & 0xFFFF_FFFF) &+ (result >> 32)
+        return UInt32(truncatingIfNeeded: result)
     }
 
     /// Folds a partial sum to 16 bits with end-around carry and complements it: the value to

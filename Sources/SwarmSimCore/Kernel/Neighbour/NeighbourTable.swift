@@ -48,8 +48,12 @@ public struct NeighbourTable {
     public static let delayFirstProbeTime = SimDuration.seconds(5)
     public static let multicastProbes = 3
     public static let unicastProbes = 3
-    /// `unres_qlen`: packets queued per unresolved entry (older ones are dropped first).
-    public static let unresolvedQueueLength = 101
+    /// `unres_qlen_bytes` (`SK_WMEM_MAX`): the bytes of packets queued per unresolved entry,
+    /// counted by truesize; older packets are dropped first.
+    public static let unresolvedQueueBytes = 212_992
+    /// The model's `skb->truesize`: the data plus the kernel's per-skb overhead (`struct
+    /// sk_buff` and `skb_shared_info`, about 704 bytes on x86-64). An approximation.
+    static func truesize(_ packet: PacketBuffer) -> Int { packet.length + 704 }
 
     public func entry(for address: IPv4Address, on device: Int32) -> Entry? {
         entries[Key(device: device, address: address.value)]
@@ -75,8 +79,12 @@ public struct NeighbourTable {
     mutating func enqueue(_ packet: PacketBuffer, for address: IPv4Address, on device: Int32) {
         let key = Key(device: device, address: address.value)
         var queue = queues.removeValue(forKey: key) ?? []
-        if queue.count >= NeighbourTable.unresolvedQueueLength { queue.removeFirst() }
         queue.append(packet)
+        var bytes = queue.reduce(0) { $0 + NeighbourTable.truesize($1) }
+        while bytes > NeighbourTable.unresolvedQueueBytes, let oldest = queue.first {
+            bytes -= NeighbourTable.truesize(oldest)
+            queue.removeFirst()
+        }
         queues[key] = queue
     }
 

@@ -558,7 +558,8 @@ struct IPTablesCommandLineParser {
             if let required, context.protocolNumber != required || context.protocolNegated {
                 throw error(
                     loaded.word,
-                    "match \(loaded.name) is only valid with -p \(loaded.name) (the kernel refuses it: Invalid argument)"
+                    "match \(loaded.name) is only valid with -p \(loaded.name)"
+                        + " (the kernel refuses it: Invalid argument)"
                 )
             }
         }

@@ -102,7 +102,8 @@ public enum IPTablesSave {
             throw IPTablesSaveError(
                 line: line, column: policyWord.column,
                 message:
-                    "can't set policy `\(policyWord.text)' on `\(name.text)': Bad built-in chain name (user chains take -)"
+                    "can't set policy `\(policyWord.text)' on `\(name.text)': Bad built-in chain name"
+                    + " (user chains take -)"
             )
         }
         guard let policy = IPTablesChain.Policy(rawValue: policyWord.text) else {
@@ -163,7 +164,8 @@ public enum IPTablesSave {
                 message =
                     error.kind == .loop
                     ? "jump to \(quoted(result.targetWord?.text ?? "")) would make a loop (\(error.message))"
-                    : "expected a target or a chain of table \(table.rawValue), got \(quoted(result.targetWord?.text ?? ""))"
+                    : "expected a target or a chain of table \(table.rawValue),"
+                        + " got \(quoted(result.targetWord?.text ?? ""))"
             case .invalidArgument:
                 let byTarget = error.kernelLog.map { $0.contains(" target:") } ?? true
                 word = byTarget ? result.targetWord ?? result.chainWord : result.chainWord

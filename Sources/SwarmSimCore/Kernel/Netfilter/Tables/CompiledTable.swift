@@ -39,6 +39,7 @@ final class CompiledTable {
                 default: target = nil
                 }
                 var compiled = Rule(rule: rule, targetChain: target)
+                for case .statistic(.nth(_, let packet, _)) in rule.matches { compiled.nthCounter = packet }
                 if let position = old?.rules.firstIndex(where: { $0.rule == rule }) {
                     compiled.packets = old!.rules[position].packets
                     compiled.bytes = old!.rules[position].bytes
