@@ -57,7 +57,7 @@ if ProcessInfo.processInfo.environment["SWARMSIM_BENCHMARKS"] != nil {
     package.dependencies.append(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"])
     )
-    for name in ["EngineBenchmarks", "WireBenchmarks", "KernelBenchmarks"] {
+    for name in ["EngineBenchmarks", "WireBenchmarks", "KernelBenchmarks", "IPVSBenchmarks"] {
         package.targets.append(
             .executableTarget(
                 name: name,

@@ -2,24 +2,32 @@ import SwarmSimCapture
 import SwarmSimCore
 import Testing
 import TestSupport
+import Foundation
 
 @Suite struct TCPScratchDebug {
-    @Test func scratchLossy() throws {
-        let t = Topologies.Overlay(seed: 42, link: LinkProperties(loss: 0.05))
-        let run = try CapturedRun(directory: "/tmp/tcpdebug", name: "lossy")
-        try run.capture(t.containerEths[0], node: "host01", point: "c1-eth0")
-        try run.capture(t.containerEths[1], node: "host02", point: "c2-eth0")
-        let upload = TCPCaptureTests.pattern(1_000_000, seed: 5)
-        let download = TCPCaptureTests.pattern(200_000, seed: 6)
-        let exchange = try TCPCaptureTests.Exchange(client: t.containers[0], server: t.containers[1], address: Topologies.ip("10.0.1.4"), upload: upload, download: download)
-        var doneAt: SimTime?
-        for _ in 0..<1200 {
-            t.simulation.run(for: .milliseconds(100))
-            if doneAt == nil && exchange.serverReceived.count == upload.count { doneAt = t.simulation.now }
+    @Test func scratchHTTPRate() throws {
+        let t = Topologies.BridgeOfThree()
+        let client = t.namespaces[0]
+        let server = t.namespaces[1]
+        client.tcp.settings.timeWaitLength = .seconds(1)
+        let listener = try server.listenTCP(port: 80)
+        let response = [UInt8](repeating: 0x41, count: 500)
+        listener.onAccept = { c in
+            c.onData = { _ in try? c.send(response); c.close() }
         }
-        print("DEBUG done upload at \(String(describing: doneAt)) closed \(String(describing: exchange.clientClosed)) lost \(t.segment.lostFrames)")
-        print("DEBUG client \(exchange.client.counters) cwnd \(exchange.client.congestionWindow) ssthresh \(exchange.client.slowStartThreshold) rto \(exchange.client.retransmissionTimeout)")
-        print("DEBUG server \(String(describing: exchange.serverConnection?.counters))")
-        _ = try run.finish()
+        var completed = 0
+        let request = [UInt8](repeating: 0x47, count: 100)
+        func start() {
+            guard let c = try? client.connectTCP(to: Topologies.ip("10.0.0.2"), port: 80) else { return }
+            var got = 0
+            c.onConnected = { try? c.send(request) }
+            c.onData = { got += $0.count }
+            c.onEndOfStream = { c.close(); completed += 1; start() }
+        }
+        for _ in 0..<50 { start() }
+        let began = Date()
+        t.simulation.run(for: .seconds(2))
+        let elapsed = Date().timeIntervalSince(began)
+        print("DEBUG completed \(completed) in \(elapsed)s wall, \(Double(completed)/elapsed)/s, events \(t.simulation.dispatchedCount), sim now \(t.simulation.now)")
     }
 }

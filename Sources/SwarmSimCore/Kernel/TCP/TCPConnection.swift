@@ -63,6 +63,8 @@ public final class TCPConnection {
     /// Data written while the handshake is in progress (a blocked writer, `sk_write_pending`).
     var writePending = false
     weak var listener: TCPListener?
+    /// Established but not yet handed to the application by its listener.
+    var inAcceptQueue = false
 
     // MARK: identity and timers
 
@@ -320,7 +322,7 @@ public final class TCPConnection {
     /// detaches the application; the connection finishes on its own.
     public func close() {
         guard !appDetached else { return }
-        if !receiveBuffer.isEmpty {
+        if !receiveBuffer.isEmpty || bytesAwaitingDelivery > 0 {
             // tcp_close: unread data means the peer must learn that it was lost.
             abort()
             return
@@ -383,17 +385,17 @@ public final class TCPConnection {
     func deliver(_ notification: TCPNotification) {
         switch notification {
         case .accepted(let listener):
-            guard !listener.isClosed, let onAccept = listener.onAccept,
+            guard inAcceptQueue, !listener.isClosed, let onAccept = listener.onAccept,
                 let index = listener.acceptQueue.firstIndex(where: { $0 === self })
             else { return }
             listener.acceptQueue.remove(at: index)
+            inAcceptQueue = false
             onAccept(self)
         case .connected:
             if !appDetached { onConnected?() }
         case .data(let bytes):
             bytesAwaitingDelivery -= bytes.count
             guard !appDetached else { return }
-            let inAcceptQueue = listener?.acceptQueue.contains { $0 === self } ?? false
             if let onData, !inAcceptQueue {
                 onData(bytes)
                 applicationRead(bytes.count)

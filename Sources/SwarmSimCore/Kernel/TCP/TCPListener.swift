@@ -30,7 +30,10 @@ public final class TCPListener {
 
     /// Takes the oldest established connection from the accept queue (`accept` without blocking).
     public func accept() -> TCPConnection? {
-        acceptQueue.isEmpty ? nil : acceptQueue.removeFirst()
+        guard !acceptQueue.isEmpty else { return nil }
+        let connection = acceptQueue.removeFirst()
+        connection.inAcceptQueue = false
+        return connection
     }
 
     /// Half-open requests in SYN-RECV.
@@ -49,7 +52,10 @@ public final class TCPListener {
         for request in half { request.finish(notify: nil) }
         let unaccepted = acceptQueue
         acceptQueue = []
-        for connection in unaccepted { connection.abort() }
+        for connection in unaccepted {
+            connection.inAcceptQueue = false
+            connection.abort()
+        }
         tcp.flush()
     }
 
@@ -95,6 +101,7 @@ public final class TCPListener {
     func requestEstablished(_ request: TCPConnection) {
         requests.removeAll { $0 === request }
         acceptQueue.append(request)
+        request.inAcceptQueue = true
         tcp.counters.passiveOpens += 1
         tcp.notify(request, .accepted(self))
     }
