@@ -37,12 +37,6 @@ struct TCPSendBuffer {
         }
     }
 
-    /// Restarts the stream at `seq` (when the SYN is acknowledged, data starts at ISS + 1).
-    mutating func reset(startSeq seq: UInt32) {
-        precondition(count == 0 || startSeq == seq, "cannot move a send buffer that holds data")
-        startSeq = seq
-    }
-
     /// Copies `length` bytes starting at sequence number `seq` to `destination`.
     func copy(from seq: UInt32, length: Int, to destination: UnsafeMutableRawBufferPointer) {
         guard length > 0 else { return }
@@ -104,7 +98,6 @@ struct TCPRetransmitQueue {
     }
 
     var first: TCPSentSegment? { isEmpty ? nil : storage[head] }
-    var last: TCPSentSegment? { isEmpty ? nil : storage[storage.count - 1] }
 
     mutating func append(_ segment: TCPSentSegment) { storage.append(segment) }
 

@@ -182,9 +182,6 @@ public final class TCPConnection {
     var rcvMSS = 536
     var lastSegmentSize = 0
     var ackTimeout = SimTime.zero
-    /// `tp->compressed_ack` counting and the per-`rcv_nxt` duplicate-ACK counter (`dup_ack_counter`).
-    var dupAckCounter = 0
-    var dupAckRcvNxt: UInt32 = 0
 
     // MARK: RTT and RTO
 

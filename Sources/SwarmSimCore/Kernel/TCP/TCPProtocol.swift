@@ -35,6 +35,8 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
     var pathMTU: [IPv4Address: Int] = [:]
 
     let isnSecret: UInt64
+    /// ISNs drawn so far (see `initialSequenceNumber`).
+    var isnDraws: UInt32 = 0
     let timestampSecret: UInt64
     let portSecret: UInt64
     let perturbSecret: UInt64
@@ -262,11 +264,16 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
     }
 
     /// `secure_tcp_seq`: a keyed hash of the 4-tuple plus a 64 ns clock, so a new incarnation of a
-    /// 4-tuple starts above the old one.
+    /// 4-tuple starts above the old one (which TIME-WAIT relies on to accept its SYN).
+    ///
+    /// Simulated time need not advance at all between two connections (veths have no delay),
+    /// while a kernel's clock always does; so each ISN drawn also advances the clock term by
+    /// 4096 ticks (262 µs), standing in for the time that passes between connects.
     func initialSequenceNumber(local: IPv4Address, localPort: UInt16, remote: IPv4Address, remotePort: UInt16) -> UInt32 {
         let hash = TCPProtocol.keyedHash(
             isnSecret, local.value, remote.value, UInt32(localPort) << 16 | UInt32(remotePort))
-        let clock = UInt32(truncatingIfNeeded: UInt64(max(0, now.nanoseconds)) >> 6)
+        isnDraws &+= 1
+        let clock = UInt32(truncatingIfNeeded: UInt64(max(0, now.nanoseconds)) >> 6) &+ isnDraws &* 4096
         return UInt32(truncatingIfNeeded: hash) &+ clock
     }
 
