@@ -68,6 +68,9 @@ public final class PcapWriter: FrameTap {
         }
         let stdioBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Self.stdioBufferSize)
         setvbuf(file, stdioBuffer, _IOFBF, Self.stdioBufferSize)
+        // The simulation is single-threaded: stdio need not lock the stream on every
+        // pcap_dump (two fwrite calls per frame).
+        _ = __fsetlocking(file, Int32(FSETLOCKING_BYCALLER))
         guard let dumper = pcap_dump_fopen(handle, file) else {
             // libpcap has closed `file` if writing the header failed; it cannot be closed here
             // without risking a double fclose, so it is left to the process (this cannot happen
