@@ -7,6 +7,8 @@
 public final class World {
     public let simulation: Simulation
     public private(set) var machines: [Machine] = []
+    /// The underlay segments, owned here like the machines (their NICs point back unowned).
+    public private(set) var segments: [UnderlaySegment] = []
     /// Frames between devices, parked until their arrival event (slot index = event argument).
     var inFlight: [PacketBuffer?] = []
     var freeInFlight: [Int] = []
@@ -30,6 +32,10 @@ public final class World {
         let machine = Machine(name: name, world: self)
         machines.append(machine)
         return machine
+    }
+
+    func adopt(_ segment: UnderlaySegment) {
+        segments.append(segment)
     }
 
     public func machine(named name: String) -> Machine? {

@@ -27,13 +27,14 @@ public class NetDevice: EventTarget {
 
     public let name: String
     public let ifindex: Int32
-    public unowned let namespace: NetworkNamespace
+    /// Owned by its namespace (unowned(unsafe): read on every hop, see `Machine.world`).
+    public unowned(unsafe) let namespace: NetworkNamespace
     public internal(set) var mac: MACAddress
     public var mtu: Int
     public internal(set) var isUp = true
     public internal(set) var addresses: [InterfaceAddress] = []
     /// The bridge this device is a port of, if any (`ip link set DEV master BR`).
-    public internal(set) weak var master: BridgeDevice?
+    public internal(set) unowned(unsafe) var master: BridgeDevice?
     /// Whether ARP is used to reach neighbours on this device (false for loopback).
     public var usesARP: Bool { true }
     /// Whether capture points see received frames. Loopback shows each frame once, as sent:

@@ -25,7 +25,7 @@ public final class VXLANDevice: NetDevice {
     public var learning = true
     public var proxy = true
     /// The namespace whose routing carries the encapsulated packets (the host's root namespace).
-    public unowned let underlay: NetworkNamespace
+    public unowned(unsafe) let underlay: NetworkNamespace
     /// The local VTEP address; when nil, the underlay's routing picks the source.
     public var local: IPv4Address?
     public private(set) var fdb: [MACAddress: FDBEntry] = [:]

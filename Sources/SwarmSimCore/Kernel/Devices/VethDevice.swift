@@ -4,7 +4,9 @@
 /// so a frame's hops are ordered in time and every capture point sees them in order. Crossing
 /// a veth scrubs the packet's mark and IPVS state when it changes namespace (`skb_scrub_packet`).
 public final class VethDevice: NetDevice {
-    public internal(set) weak var peer: VethDevice?
+    /// The other end; both ends live as long as their namespaces (no weak reference, whose side
+    /// table would put every retain and release of the device on the slow path).
+    public internal(set) unowned(unsafe) var peer: VethDevice?
 
     override init(name: String, namespace: NetworkNamespace, mac: MACAddress, mtu: Int) {
         super.init(name: name, namespace: namespace, mac: mac, mtu: mtu)

@@ -28,7 +28,7 @@ public enum NetfilterVerdict: Equatable, Sendable {
 /// Where a packet is as it passes a hook (`struct nf_hook_state`).
 public struct HookState {
     public let hook: NetfilterHook
-    public unowned let namespace: NetworkNamespace
+    public unowned(unsafe) let namespace: NetworkNamespace
     public let inDevice: NetDevice?
     public let outDevice: NetDevice?
 }

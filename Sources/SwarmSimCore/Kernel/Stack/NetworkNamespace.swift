@@ -7,7 +7,8 @@
 public final class NetworkNamespace: EventTarget {
     /// The name `ip netns` knows it by; "" for a machine's root namespace.
     public let name: String
-    public unowned let machine: Machine
+    /// Owned by its machine (unowned(unsafe): read on every hop, see `Machine.world`).
+    public unowned(unsafe) let machine: Machine
     public private(set) var devices: [NetDevice] = []
     public private(set) var loopback: LoopbackDevice!
     /// `ip route show table local`: local and broadcast addresses, filled from interface addresses.

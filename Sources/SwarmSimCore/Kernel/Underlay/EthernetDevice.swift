@@ -4,7 +4,7 @@
 /// `txQueueLength` frames (Linux's default `txqueuelen` 1000) wait or are on the wire; a frame
 /// arriving at a full queue is dropped and counted in `txDropped`.
 public final class EthernetDevice: NetDevice {
-    public unowned let segment: UnderlaySegment
+    public unowned(unsafe) let segment: UnderlaySegment
     public var txQueueLength = 1000
     /// When each queued frame finishes serialising, oldest first.
     private var finishTimes: [SimTime] = []

@@ -7,7 +7,7 @@
 /// frame travels `latency ± jitter` and may be lost, each pair drawing from its own seeded
 /// streams so that changing one link does not change another's luck.
 public final class UnderlaySegment {
-    public unowned let world: World
+    public unowned(unsafe) let world: World
     public var defaults: LinkProperties
     public private(set) var nics: [EthernetDevice] = []
     private var overrides: [PairKey: LinkProperties] = [:]
@@ -27,6 +27,7 @@ public final class UnderlaySegment {
     public init(world: World, defaults: LinkProperties = LinkProperties()) {
         self.world = world
         self.defaults = defaults
+        world.adopt(self)
     }
 
     /// Gives `machine` a NIC on this segment (`eth0` by default) with `address`.
