@@ -40,6 +40,15 @@ import TestSupport
         #expect(throws: SocketError.networkUnreachable) { try socket.send([1], to: Topologies.ip("192.0.2.1"), port: 9) }
     }
 
+    @Test func routesThroughADownDeviceStopMatching() throws {
+        let t = Topologies.VethPair()
+        let socket = try t.a.openUDPSocket()
+        t.aEth.setUp(false)
+        #expect(throws: SocketError.networkUnreachable) { try socket.send([1], to: Topologies.ip("10.0.0.2"), port: 9) }
+        t.aEth.setUp(true)
+        try socket.send([1], to: Topologies.ip("10.0.0.2"), port: 9)
+    }
+
     @Test func longestPrefixThenMetricWins() {
         var table = RoutingTable(name: "main")
         table.add(Route(destination: IPv4Prefix("0.0.0.0/0")!, device: 1, gateway: Topologies.ip("10.0.0.1")))

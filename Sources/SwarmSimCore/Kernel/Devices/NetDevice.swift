@@ -116,10 +116,10 @@ public class NetDevice: EventTarget {
         }
     }
 
-    /// Sets the device administratively up or down (`ip link set DEV up|down`).
+    /// Sets the device administratively up or down (`ip link set DEV up|down`). Routes through
+    /// a down device stop matching at once: lookups ask `routeIsUsable`.
     public func setUp(_ up: Bool) {
         isUp = up
-        namespace.routesChanged()
     }
 
     /// The device's name as `ip` prints it, with the namespace for orientation in messages.

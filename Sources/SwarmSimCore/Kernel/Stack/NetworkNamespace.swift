@@ -38,7 +38,6 @@ public final class NetworkNamespace: EventTarget {
     var ports: RandomStream
     var identification: UInt16
     var reachableTimes: RandomStream
-    var neighbourTimerPending = false
 
     /// Counters in the spirit of `nstat` (`IpInReceives`, `IpForwDatagrams`, ...).
     public internal(set) var counters = IPCounters()
@@ -179,9 +178,6 @@ public final class NetworkNamespace: EventTarget {
         devices.filter { !($0 is LoopbackDevice) }.flatMap { $0.addresses.map(\.address) }
             + loopback.addresses.map(\.address)
     }
-
-    /// Called when a device goes up or down: routes through a down device stop matching.
-    func routesChanged() {}
 
     func routeIsUsable(_ route: Route) -> Bool {
         guard let ifindex = route.device else { return true }
