@@ -2,7 +2,9 @@
 // The swarmsim package: a packet-level simulator of Docker Swarm's routing.
 //
 // Layers (dependencies point down only; see README "Design"):
-//   swarmsim (CLI) -> SwarmSimCapture -> SwarmSimCore (Engine, Wire, Kernel)
+//   swarmsim (CLI) -> SwarmSimScenario -> SwarmSimSwarm, SwarmSimApps, SwarmSimCapture -> SwarmSimCore
+//   SwarmSimCore holds Engine, Wire and Kernel (the hot path, one module). SwarmSimSwarm is the
+//   control plane (libnetwork/swarmkit); SwarmSimApps talk to sockets only; neither knows the other.
 //   CPcap is the only C target and only SwarmSimCapture imports it.
 // Benchmarks (ordo-one/benchmark, Benchmarks/<Name>/<Name>.swift) are declared only when
 // SWARMSIM_BENCHMARKS is set, so `swift test` neither resolves nor builds them:
@@ -21,6 +23,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         .target(
@@ -35,11 +38,21 @@ let package = Package(
             providers: [.apt(["libpcap-dev"])]
         ),
         .target(name: "SwarmSimCapture", dependencies: ["SwarmSimCore", "CPcap"]),
+        .target(name: "SwarmSimApps", dependencies: ["SwarmSimCore"]),
+        .target(name: "SwarmSimSwarm", dependencies: ["SwarmSimCore"]),
+        .target(
+            name: "SwarmSimScenario",
+            dependencies: [
+                "SwarmSimCore", "SwarmSimCapture", "SwarmSimApps", "SwarmSimSwarm",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "swarmsim",
             dependencies: [
                 "SwarmSimCore",
                 "SwarmSimCapture",
+                "SwarmSimScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +62,7 @@ let package = Package(
         .testTarget(name: "SwarmSimCaptureTests", dependencies: ["SwarmSimCapture", "SwarmSimCore", "CPcap", "TestSupport"]),
         // The kernel model's packets as Wireshark sees them: topologies captured to pcap, checked with tshark.
         .testTarget(name: "KernelCaptureTests", dependencies: ["SwarmSimCore", "SwarmSimCapture", "TestSupport"]),
+        .testTarget(name: "SwarmSimAppsTests", dependencies: ["SwarmSimApps", "SwarmSimCore", "TestSupport"]),
         .testTarget(name: "swarmsimTests", dependencies: ["swarmsim"]),
     ]
 )
