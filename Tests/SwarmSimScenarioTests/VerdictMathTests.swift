@@ -53,3 +53,33 @@ import Testing
         #expect(shares.map(\.share) == [0.75, 0.25, 0])
     }
 }
+
+@Suite struct CapturePlanTests {
+    let eth0 = CapturePlan.Device(node: "host01", namespaceLabel: nil, deviceLabel: "eth0", isNodeUnderlay: true)
+    let sboxEth1 = CapturePlan.Device(node: "host01", namespaceLabel: "ingress_sbox", deviceLabel: "eth1")
+    let task = CapturePlan.Device(node: "host02", namespaceLabel: "lbapp1.1", deviceLabel: "eth0")
+    let bridge = CapturePlan.Device(node: "host01", namespaceLabel: nil, deviceLabel: "br-ingress")
+
+    @Test func pointNames() {
+        #expect(eth0.pointName == "host01:eth0")
+        #expect(sboxEth1.pointName == "host01:ingress_sbox-eth1")
+        #expect(task.pointLabel == "lbapp1.1-eth0")
+    }
+
+    @Test func requestsMatchDevicesNamespacesAndTheUnderlay() {
+        let plan = CapturePlan(.points(["underlay", "host01:ingress_sbox", "host01:br-ingress"]))
+        #expect(plan.captures(eth0))
+        #expect(plan.captures(sboxEth1))
+        #expect(plan.captures(bridge))
+        #expect(!plan.captures(task))
+        #expect(CapturePlan(.points(["host02:lbapp1.1"])).captures(task))
+        #expect(!CapturePlan(.points(["host01:lbapp1.1"])).captures(task))
+        #expect(CapturePlan(.all).captures(task))
+        #expect(!CapturePlan(.none).captures(eth0))
+    }
+
+    @Test func unknownPointsAreReported() {
+        let plan = CapturePlan(.points(["host01:eth0", "host03:eth0", "nonsense"]))
+        #expect(plan.unmatchedPoints(among: [eth0, task]) == ["host03:eth0", "nonsense"])
+    }
+}
