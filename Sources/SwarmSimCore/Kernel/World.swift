@@ -18,6 +18,11 @@ public final class World {
     /// Packets dropped anywhere, by reason, for reports and tests (`ip -s` style counters live on devices).
     public private(set) var drops: [String: Int] = [:]
 
+    /// Called for every device created anywhere in the world, right after it joins its namespace
+    /// (before it can send or receive), so an observer such as a capture plan can tap devices the
+    /// control plane creates while the simulation runs.
+    public var onDeviceAdded: ((NetDevice) -> Void)?
+
     public init(simulation: Simulation) {
         self.simulation = simulation
     }

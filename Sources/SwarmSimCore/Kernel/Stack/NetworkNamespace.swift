@@ -69,6 +69,7 @@ public final class NetworkNamespace: EventTarget {
         precondition(device.namespace === self)
         precondition(self.device(named: device.name) == nil, "\(qualifiedName) already has a device named \(device.name)")
         devices.append(device)
+        machine.world.onDeviceAdded?(device)
     }
 
     public func device(named name: String) -> NetDevice? { devices.first { $0.name == name } }
