@@ -69,7 +69,7 @@ import TestSupport
         #expect(host01.ipRoute(namespace: lbName) == "10.0.1.0/24 dev eth0 proto kernel scope link src 10.0.1.5\n",
             "LB endpoints never get a default route")
         #expect(host01.ipvsList(namespace: lbName)?.contains("FWM  256 rr\n") == true)
-        #expect(host01.namespaceNames == ["", "1-lq0r3w9x5f", "ingress_sbox", "1-chhv2g5nn1", lbName, "333333333333", "999999999999"])
+        #expect(host01.namespaceNames == ["", "ingress_sbox", "1-lq0r3w9x5f", lbName, "1-chhv2g5nn1", "333333333333", "999999999999"])
     }
 
     @Test func disableSetsWeightZeroAndTheLastRemovalTakesEverythingAway() throws {
