@@ -43,10 +43,12 @@ func tsharkRows(_ path: String, _ fields: [String], filter: String) throws -> [S
         let tap = RecordingTap()
         pair.aEth.addTap(tap)
         let timers = AppTimers(simulation: pair.simulation)
-        _ = try DNSServer(namespace: pair.b, address: Topologies.ip("10.0.0.2"), source: DNSTestRecords())
+        let server = try DNSServer(namespace: pair.b, address: Topologies.ip("10.0.0.2"), source: DNSTestRecords())
         let context = AppContext(namespace: pair.a, timers: timers, resolver: HostsTable(), hostname: "c1")
-        let (result, _) = runCommand(pair.simulation) { done in
-            Dig.run(arguments: ["@10.0.0.2", "tasks.http"], context: context, completion: done)
+        let (result, _) = withExtendedLifetime(server) {
+            runCommand(pair.simulation) { done in
+                Dig.run(arguments: ["@10.0.0.2", "tasks.http"], context: context, completion: done)
+            }
         }
         #expect(result?.exitCode == 0)
         try withTemporaryDirectory { directory in
@@ -63,7 +65,8 @@ func tsharkRows(_ path: String, _ fields: [String], filter: String) throws -> [S
         let pair = Topologies.VethPair()
         let tap = RecordingTap()
         pair.aEth.addTap(tap)
-        _ = try RedisServer(namespace: pair.b)
+        let server = try RedisServer(namespace: pair.b)
+        defer { withExtendedLifetime(server) {} }
         let client = try RedisClient(namespace: pair.a, address: Topologies.ip("10.0.0.2"))
         client.send(["SET", "k", "1"]) { _ in }
         client.send(["INCR", "k"]) { _ in }

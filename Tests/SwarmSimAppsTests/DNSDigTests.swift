@@ -30,11 +30,13 @@ import TestSupport
         let timers: AppTimers
         let context: AppContext
         let records = DNSTestRecords()
+        let server: DNSServer?
 
         init(embeddedDNS: Bool = true) throws {
             timers = AppTimers(simulation: pair.simulation)
             context = AppContext(namespace: pair.a, timers: timers, resolver: HostsTable(), hostname: "c1")
-            if embeddedDNS { _ = try DNSServer(namespace: pair.a, address: Topologies.ip("127.0.0.11"), source: records) }
+            server = embeddedDNS
+                ? try DNSServer(namespace: pair.a, address: Topologies.ip("127.0.0.11"), source: records) : nil
         }
 
         func dig(_ arguments: [String]) -> (CommandResult?, SimTime) {
@@ -143,8 +145,8 @@ import TestSupport
 
     @Test func nxDomainToAnotherServer() throws {
         let container = try Container(embeddedDNS: false)
-        _ = try DNSServer(namespace: container.pair.b, address: Topologies.ip("10.0.0.2"), source: container.records)
-        let (result, _) = container.dig(["@10.0.0.2", "nosuch"])
+        let server = try DNSServer(namespace: container.pair.b, address: Topologies.ip("10.0.0.2"), source: container.records)
+        let (result, _) = withExtendedLifetime(server) { container.dig(["@10.0.0.2", "nosuch"]) }
         let id = digID(container.pair.simulation, hostname: "c1", at: Self.start)
         let expected = """
 

@@ -20,11 +20,13 @@ import TestSupport
         let timers: AppTimers
         let context: AppContext
         let records = DNSTestRecords()
+        let server: DNSServer?
 
         init(embeddedDNS: Bool = true) throws {
             timers = AppTimers(simulation: pair.simulation)
             context = AppContext(namespace: pair.a, timers: timers, resolver: HostsTable(), hostname: "c1")
-            if embeddedDNS { _ = try DNSServer(namespace: pair.a, address: Topologies.ip("127.0.0.11"), source: records) }
+            server = embeddedDNS
+                ? try DNSServer(namespace: pair.a, address: Topologies.ip("127.0.0.11"), source: records) : nil
         }
 
         func nslookup(_ arguments: [String]) -> (CommandResult?, SimTime) {

@@ -11,8 +11,9 @@ import TestSupport
         let timers = AppTimers(simulation: pair.simulation)
         let records = DNSTestRecords()
         var silent: SilentServer?
+        var dns: DNSServer?
         if server {
-            _ = try DNSServer(namespace: pair.a, address: Topologies.ip("127.0.0.11"), source: records)
+            dns = try DNSServer(namespace: pair.a, address: Topologies.ip("127.0.0.11"), source: records)
         } else {
             silent = try SilentServer(pair.a, address: Topologies.ip("127.0.0.11"), timers: timers)
         }
@@ -23,7 +24,7 @@ import TestSupport
             result = $0
             finished = timers.now
         }
-        pair.simulation.runUntilIdle()
+        withExtendedLifetime(dns) { pair.simulation.runUntilIdle() }
         return (result, finished, records, silent)
     }
 

@@ -98,7 +98,8 @@ public enum Nslookup {
 
         func start() {
             startedAt = timers.now
-            socket.onReceive = { [unowned self] _, datagram in received(datagram.payload) }
+            // The socket and timer callbacks own the session until `finish` clears them.
+            socket.onReceive = { [self] _, datagram in received(datagram.payload) }
             sendUnanswered()
         }
 
@@ -108,7 +109,7 @@ public enum Nslookup {
             servfailRetries = 2 * queries.count
             let interval = timeout / retries
             let left = timeout - (timers.now - startedAt)
-            timer = timers.after(min(interval, left)) { [unowned self] in
+            timer = timers.after(min(interval, left)) { [self] in
                 timer = nil
                 if timers.now - startedAt >= timeout { finish() } else { sendUnanswered() }
             }

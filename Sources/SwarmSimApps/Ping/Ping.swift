@@ -145,8 +145,9 @@ final class PingRun {
         }
         do {
             let socket = try context.namespace.openPingSocket()
-            socket.onReply = { [unowned self] _, reply in received(reply) }
-            socket.onError = { [unowned self] _, report, sequence in failed(report, sequence: sequence) }
+            // The socket and timer callbacks own the run until `finish` clears them.
+            socket.onReply = { [self] _, reply in received(reply) }
+            socket.onError = { [self] _, report, sequence in failed(report, sequence: sequence) }
             self.socket = socket
         } catch {
             completion?(CommandResult(stdout: "", stderr: "ping: socket: \(error)\n", exitCode: 2))
@@ -178,7 +179,7 @@ final class PingRun {
         if let count = options.count, stats.transmitted >= count {
             armExitTimer()
         } else {
-            timer = timers.after(options.interval) { [unowned self] in
+            timer = timers.after(options.interval) { [self] in
                 timer = nil
                 send()
             }
@@ -216,7 +217,7 @@ final class PingRun {
         case .iputils:
             wait = stats.received > 0 ? max(.microseconds(2 * stats.tmax), options.interval) : options.wait
         }
-        timer = timers.after(wait) { [unowned self] in
+        timer = timers.after(wait) { [self] in
             timer = nil
             finish(exitCode: stats.received > 0 ? 0 : 1, summary: true)
         }
