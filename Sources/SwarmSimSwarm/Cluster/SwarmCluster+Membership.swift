@@ -83,6 +83,7 @@ extension SwarmCluster {
             dropTaskRecords(task)
         }
         for container in attached where container.node == node.index {
+            onContainerStopped?(container.id)
             network(id: container.networkID).endpoints.removeAll { $0.kind == .container(id: container.id) }
             network(id: container.networkID).pool.release(container.address)
             namespaces[container.id] = nil

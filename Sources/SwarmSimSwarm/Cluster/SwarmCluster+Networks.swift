@@ -102,9 +102,38 @@ extension SwarmCluster {
             createdAt: simulation.now)
         attached.append(container)
         syncAll()
+        if let namespace = namespaces[id] {
+            onContainerStarted?(
+                StartedContainer(
+                    id: id, name: containerName, slotName: nil, serviceName: nil, image: image, arguments: [],
+                    node: node.name, namespace: namespace))
+        }
         return ContainerInfo(
             id: id, name: containerName, node: node.name, image: image,
             addresses: [NetworkAddress(network: network.name, networkID: network.id, address: address)])
+    }
+
+    /// The end of a `docker run` container (its command exited, or `docker rm -f`): it leaves its
+    /// network, its address is released and its node removes it.
+    public func removeContainer(_ reference: String) throws(SwarmError) {
+        guard let index = attached.firstIndex(where: { $0.id == reference || $0.name == reference }) else {
+            throw SwarmError.daemon("No such container: \(reference)")
+        }
+        let container = attached.remove(at: index)
+        onContainerStopped?(container.id)
+        let network = network(id: container.networkID)
+        network.endpoints.removeAll { $0.kind == .container(id: container.id) }
+        syncAll()
+        let node = nodes[container.node]
+        if node.reachable {
+            node.networking.removeContainer(id: container.id)
+        } else {
+            staleContainers.append((container.node, container.id))
+        }
+        namespaces[container.id] = nil
+        network.pool.release(container.address)
+        dropLoadBalancerIfUnused(network, on: node)
+        syncAll()
     }
 
     /// Docker names unnamed containers `adjective_surname`; swarmsim uses a stable stand-in.

@@ -40,6 +40,12 @@ extension SwarmCluster {
             network.bindings.append(BindingRecord(taskID: task.id, config: binding, disabled: false))
         }
         syncAll()
+        if let namespace = namespaces[containerID] {
+            onContainerStarted?(
+                StartedContainer(
+                    id: containerID, name: name, slotName: slot, serviceName: service.spec.name, image: task.image,
+                    arguments: service.spec.arguments, node: node.name, namespace: namespace))
+        }
     }
 
     /// The node's `lb_<nid>` sandbox (not for ingress, whose `ingress_sbox` exists from the join).
@@ -87,6 +93,7 @@ extension SwarmCluster {
     func removeContainer(of task: TaskRecord, finalState: TaskState) {
         guard task.containerCreated, let index = task.node, let containerID = task.containerID else { return }
         let node = nodes[index]
+        onContainerStopped?(containerID)
         for network in networks { network.bindings.removeAll { $0.taskID == task.id } }
         syncAll()
         if node.reachable {
@@ -130,6 +137,7 @@ extension SwarmCluster {
     /// Forgets a task's container without calling its node (the node left the swarm).
     func dropTaskRecords(_ task: TaskRecord) {
         guard let containerID = task.containerID, task.containerCreated else { return }
+        onContainerStopped?(containerID)
         for network in networks {
             network.bindings.removeAll { $0.taskID == task.id }
             network.endpoints.removeAll { $0.kind == .container(id: containerID) }

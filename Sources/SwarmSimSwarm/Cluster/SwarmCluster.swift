@@ -25,6 +25,11 @@ public final class SwarmCluster {
     public let dispatcherGracePeriod = SimDuration.seconds(15)
     /// What `docker ps` shows for an image it runs (COMMAND, PORTS), filled by the scenario layer.
     public var imageDefaults: [String: ImageDefaults] = [:]
+    /// Told when a container has started on its node (its namespace and endpoints exist, its
+    /// service bindings are programmed), so the layer above can start its application.
+    public var onContainerStarted: ((StartedContainer) -> Void)?
+    /// Told when a container stops (by container ID), before its namespace is removed.
+    public var onContainerStopped: ((String) -> Void)?
 
     var ids: SwarmIdentifiers
     var dnsShuffle: RandomStream
@@ -220,6 +225,24 @@ public final class SwarmCluster {
         }
         return network.endpoints.first { $0.node == node.index && $0.kind == .loadBalancer }?.address
     }
+}
+
+/// A container that has just started: what its application needs to know.
+public struct StartedContainer {
+    /// The 64-hex container ID (its hostname is the first 12).
+    public var id: String
+    /// The task name (`lbapp1.1.<taskid>`) or the `docker run` container's name.
+    public var name: String
+    /// For a task: `SERVICE.SLOT` (or `SERVICE.NODEID` for global services); nil otherwise.
+    public var slotName: String?
+    /// For a task: its service's name; nil otherwise.
+    public var serviceName: String?
+    /// The image as the cluster recorded it (`katacoda/docker-http-server:latest`).
+    public var image: String
+    /// The command and arguments given after the image, if any.
+    public var arguments: [String]
+    public var node: String
+    public var namespace: NetworkNamespace
 }
 
 /// What the docker CLI shows about an image's containers.

@@ -60,12 +60,15 @@ public struct ServiceSpec: Sendable, Equatable {
     public var scheduler: String
     /// IPVS weights per task (`lbapp1.1`, or `svc.<node>` for global services); tasks not named weigh 1.
     public var weights: [String: Int]
+    /// The command and arguments after the image (`benhall/dig dig http`).
+    public var arguments: [String]
 
     public init(
         name: String, image: String, mode: ServiceMode = .replicated(1), ports: [PortConfig] = [],
         networks: [String] = [], endpointMode: EndpointMode = .vip, constraints: [String] = [],
-        scheduler: String = "rr", weights: [String: Int] = [:]
+        scheduler: String = "rr", weights: [String: Int] = [:], arguments: [String] = []
     ) {
+        self.arguments = arguments
         self.name = name
         self.image = image
         self.mode = mode
