@@ -52,6 +52,21 @@ import TestSupport
         #expect(try session.exchange(request) == reply)
     }
 
+    /// The redis-node example app's commands: per-client counts in a hash, listed in insertion order.
+    @Test func hashesCountAndListInInsertionOrder() throws {
+        let session = try Session()
+        let commands = "HINCRBY ip 10.0.0.2 1\r\nHINCRBY ip 10.0.0.3 1\r\nHINCRBY ip 10.0.0.2 1\r\nHGETALL ip\r\n"
+        #expect(
+            try session.exchange(commands)
+                == ":1\r\n:1\r\n:2\r\n*4\r\n$8\r\n10.0.0.2\r\n$1\r\n2\r\n$8\r\n10.0.0.3\r\n$1\r\n1\r\n")
+        #expect(try session.exchange("HGET ip 10.0.0.3\r\nHGETALL none\r\n") == "$1\r\n1\r\n*0\r\n")
+        #expect(
+            try session.exchange("SET s x\r\nHINCRBY s f 1\r\nGET ip\r\nHINCRBY ip 10.0.0.2 x\r\n")
+                == "+OK\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
+                + "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
+                + "-ERR value is not an integer or out of range\r\n")
+    }
+
     @Test func pipelineIsAnsweredInOneSegmentInOrder() throws {
         let session = try Session()
         let pipeline = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n" + "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"

@@ -1,10 +1,13 @@
 /// The keyspace and the commands the simulated redis knows, with redis 7's replies and error
 /// texts (`server.c` commandCheckExistence / commandCheckArity, `t_string.c`, `db.c`).
 ///
-/// Only string values exist, with no expiry: SET's options (EX, PX, NX, XX, GET, ...) are
-/// refused with `-ERR syntax error` rather than half-modelled.
+/// Strings and hashes exist, with no expiry: SET's options (EX, PX, NX, XX, GET, ...) are
+/// refused with `-ERR syntax error` rather than half-modelled. Hashes are what the redis-node
+/// example app keeps its per-client counts in (HINCRBY, HGETALL); their fields keep insertion
+/// order, as redis' listpack encoding of small hashes does.
 public final class RedisKeyspace {
     private var values: [[UInt8]: [UInt8]] = [:]
+    private var hashes: [[UInt8]: [(field: [UInt8], value: [UInt8])]] = [:]
 
     public init() {}
 
@@ -17,7 +20,12 @@ public final class RedisKeyspace {
     }
 
     /// The commands, with redis' arity (negative: at least that many words).
-    static let arity: [String: Int] = ["ping": -1, "echo": 2, "get": 2, "set": -3, "incr": 2, "del": -2, "quit": -1]
+    static let arity: [String: Int] = [
+        "ping": -1, "echo": 2, "get": 2, "set": -3, "incr": 2, "del": -2, "quit": -1,
+        "hincrby": 4, "hget": 3, "hgetall": 2,
+    ]
+
+    static let wrongType = "WRONGTYPE Operation against a key holding the wrong kind of value"
 
     /// Runs one request (command and arguments) and returns its reply.
     public func execute(_ words: [[UInt8]]) -> RESPValue {
@@ -39,12 +47,15 @@ public final class RedisKeyspace {
         case "echo":
             return .bulkString(arguments[0])
         case "get":
+            if hashes[arguments[0]] != nil { return .error(RedisKeyspace.wrongType) }
             return .bulkString(values[arguments[0]])
         case "set":
             guard arguments.count == 2 else { return .error("ERR syntax error") }
+            hashes[arguments[0]] = nil
             values[arguments[0]] = arguments[1]
             return .simpleString("OK")
         case "incr":
+            if hashes[arguments[0]] != nil { return .error(RedisKeyspace.wrongType) }
             let current: Int64
             if let stored = values[arguments[0]] {
                 guard let parsed = RedisKeyspace.integer(stored) else {
@@ -59,13 +70,48 @@ public final class RedisKeyspace {
             return .integer(current + 1)
         case "del":
             var removed: Int64 = 0
-            for key in arguments where values.removeValue(forKey: key) != nil { removed += 1 }
+            for key in arguments {
+                if values.removeValue(forKey: key) != nil || hashes.removeValue(forKey: key) != nil { removed += 1 }
+            }
             return .integer(removed)
+        case "hincrby":
+            return hashIncrement(key: arguments[0], field: arguments[1], by: arguments[2])
+        case "hget":
+            if values[arguments[0]] != nil { return .error(RedisKeyspace.wrongType) }
+            return .bulkString(hashes[arguments[0]]?.first { $0.field == arguments[1] }?.value)
+        case "hgetall":
+            if values[arguments[0]] != nil { return .error(RedisKeyspace.wrongType) }
+            let fields = hashes[arguments[0]] ?? []
+            return .array(fields.flatMap { [RESPValue.bulkString($0.field), .bulkString($0.value)] })
         case "quit":
             return .simpleString("OK")
         default:
             preconditionFailure("command \(command) has an arity but no implementation")
         }
+    }
+
+    /// HINCRBY (`t_hash.c` hincrbyCommand): the increment must be an integer, the stored value
+    /// too, and the sum must not overflow.
+    private func hashIncrement(key: [UInt8], field: [UInt8], by increment: [UInt8]) -> RESPValue {
+        guard let delta = RedisKeyspace.integer(increment) else {
+            return .error("ERR value is not an integer or out of range")
+        }
+        if values[key] != nil { return .error(RedisKeyspace.wrongType) }
+        var fields = hashes[key] ?? []
+        let index = fields.firstIndex { $0.field == field }
+        var current: Int64 = 0
+        if let index {
+            guard let parsed = RedisKeyspace.integer(fields[index].value) else {
+                return .error("ERR hash value is not an integer")
+            }
+            current = parsed
+        }
+        let (sum, overflow) = current.addingReportingOverflow(delta)
+        guard !overflow else { return .error("ERR increment or decrement would overflow") }
+        let stored = Array(String(sum).utf8)
+        if let index { fields[index].value = stored } else { fields.append((field, stored)) }
+        hashes[key] = fields
+        return .integer(sum)
     }
 
     /// `commandCheckExistence`: the name as sent (at most 128 bytes) and the first arguments,
