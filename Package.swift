@@ -63,6 +63,7 @@ let package = Package(
         // The kernel model's packets as Wireshark sees them: topologies captured to pcap, checked with tshark.
         .testTarget(name: "KernelCaptureTests", dependencies: ["SwarmSimCore", "SwarmSimCapture", "TestSupport"]),
         .testTarget(name: "SwarmSimAppsTests", dependencies: ["SwarmSimApps", "SwarmSimCore", "TestSupport"]),
+        .testTarget(name: "SwarmSimScenarioTests", dependencies: ["SwarmSimScenario", "SwarmSimCore", "TestSupport"]),
         .testTarget(name: "swarmsimTests", dependencies: ["swarmsim"]),
     ]
 )
