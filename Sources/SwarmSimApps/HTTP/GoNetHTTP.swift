@@ -1,0 +1,94 @@
+import SwarmSimCore
+
+/// The response framing of Go's `net/http` server (`chunkWriter.writeHeader` in server.go)
+/// for a handler that writes a small body and returns, as `fmt.Fprintf(w, ...)` handlers do:
+///
+///     HTTP/1.1 200 OK
+///     Date: Sun, 22 Nov 2026 07:20:13 GMT
+///     Content-Length: 58
+///     Content-Type: text/html; charset=utf-8
+///
+/// - `Date`, then `Content-Length` (the handler finished before the buffer filled, so Go
+///   computes it), then `Content-Type` from `http.DetectContentType`, in `extraHeader.Write`'s
+///   order. A HEAD request gets the same header and no body.
+/// - Keep-alive: an HTTP/1.1 request is answered on a persistent connection unless it says
+///   `Connection: close`, which Go echoes (`Connection: close`) before closing; an HTTP/1.0
+///   request with `Connection: keep-alive` gets `Connection: keep-alive`; other HTTP/1.0
+///   requests are answered with an HTTP/1.0 status line and the connection closes.
+/// - `http.ListenAndServe` sets no idle timeout: persistent connections stay open.
+/// - A request that does not parse gets Go's plain `400 Bad Request` and a close.
+final class GoNetHTTPBehaviour: HTTPServerBehaviour {
+    let body: (HTTPRequest) -> [UInt8]
+    private var dateCache = DateCache()
+
+    init(body: @escaping (HTTPRequest) -> [UInt8]) {
+        self.body = body
+    }
+
+    var idleTimeout: SimDuration? { nil }
+
+    func respond(to request: HTTPRequest, sequence: Int, now: SimTime) -> (bytes: [UInt8], keepAlive: Bool) {
+        let content = body(request)
+        var headers = HTTPHeaders()
+        headers.append("Date", dateCache.date(now))
+        headers.append("Content-Length", String(content.count))
+        headers.append("Content-Type", Self.detectContentType(content))
+        var keepAlive = true
+        var version = HTTPVersion.http11
+        switch request.version {
+        case .http11:
+            if request.headers.contains("Connection", token: "close") {
+                headers.append("Connection", "close")
+                keepAlive = false
+            }
+        case .http10:
+            version = .http10
+            if request.headers.contains("Connection", token: "keep-alive") {
+                headers.append("Connection", "keep-alive")
+            } else {
+                keepAlive = false
+            }
+        }
+        let response = HTTPResponse(version: version, status: 200, reason: "OK", headers: headers, body: content)
+        return (response.serialized(includeBody: request.method != "HEAD"), keepAlive)
+    }
+
+    func badRequest(now: SimTime) -> [UInt8] {
+        Array("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request".utf8)
+    }
+
+    /// `http.DetectContentType` (the WHATWG MIME sniffing table) for the bodies our handlers
+    /// write: HTML by its tags, XML, else plain UTF-8 text unless binary bytes appear.
+    static func detectContentType(_ data: [UInt8]) -> String {
+        let prefix = data.prefix(512).drop { $0 == 0x09 || $0 == 0x0A || $0 == 0x0C || $0 == 0x0D || $0 == 0x20 }
+        let htmlTags = ["<!DOCTYPE HTML", "<HTML", "<HEAD", "<SCRIPT", "<IFRAME", "<H1", "<DIV", "<FONT", "<TABLE",
+                        "<A", "<STYLE", "<TITLE", "<B", "<BODY", "<BR", "<P", "<!--"]
+        for tag in htmlTags {
+            let pattern = Array(tag.utf8)
+            guard prefix.count > pattern.count else { continue }
+            let matches = zip(prefix, pattern).allSatisfy { byte, want in
+                (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) == want
+            }
+            let terminator = prefix[prefix.startIndex + pattern.count]
+            if matches && (terminator == 0x20 || terminator == 0x3E) { return "text/html; charset=utf-8" }
+        }
+        if prefix.starts(with: Array("<?xml".utf8)) { return "text/xml; charset=utf-8" }
+        let binary = data.prefix(512).contains { $0 <= 0x08 || $0 == 0x0B || ($0 >= 0x0E && $0 <= 0x1A) || ($0 >= 0x1C && $0 <= 0x1F) }
+        return binary ? "application/octet-stream" : "text/plain; charset=utf-8"
+    }
+}
+
+/// The `Date` value, formatted once per simulated second as servers cache it.
+struct DateCache {
+    private var second: Int64 = .min
+    private var text = ""
+
+    mutating func date(_ now: SimTime) -> String {
+        let s = now.nanoseconds / 1_000_000_000
+        if s != second {
+            second = s
+            text = HTTPDate.imfFixdate(unixSeconds: s)
+        }
+        return text
+    }
+}

@@ -1,0 +1,164 @@
+/// HTTP/1.x messages as the modelled servers and clients exchange them (RFC 9112).
+
+/// The protocol version of a request or status line.
+public enum HTTPVersion: Equatable, Sendable, CustomStringConvertible {
+    case http10
+    case http11
+
+    public var description: String {
+        switch self {
+        case .http10: "HTTP/1.0"
+        case .http11: "HTTP/1.1"
+        }
+    }
+
+    init?(_ text: Substring) {
+        switch text {
+        case "HTTP/1.0": self = .http10
+        case "HTTP/1.1": self = .http11
+        default: return nil
+        }
+    }
+}
+
+/// Header fields in the order they appear on the wire; names compare case-insensitively.
+public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
+    public private(set) var fields: [(name: String, value: String)] = []
+
+    public init() {}
+
+    public init(_ fields: [(String, String)]) {
+        self.fields = fields.map { (name: $0.0, value: $0.1) }
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.init(elements)
+    }
+
+    public static func == (a: HTTPHeaders, b: HTTPHeaders) -> Bool {
+        a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public mutating func append(_ name: String, _ value: String) {
+        fields.append((name: name, value: value))
+    }
+
+    /// The first value of `name`, if present.
+    public subscript(name: String) -> String? {
+        fields.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    /// Whether a comma-separated header such as `Connection` lists `token` (case-insensitive).
+    public func contains(_ name: String, token: String) -> Bool {
+        let wanted = token.lowercased()
+        return fields.contains { field in
+            field.name.lowercased() == name.lowercased()
+                && field.value.split(separator: ",").contains { $0.trimmingSpaces.lowercased() == wanted }
+        }
+    }
+
+    var serializedLength: Int { fields.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 } }
+
+    func serialize(into bytes: inout [UInt8]) {
+        for field in fields {
+            bytes.append(contentsOf: field.name.utf8)
+            bytes.append(0x3A)
+            bytes.append(0x20)
+            bytes.append(contentsOf: field.value.utf8)
+            bytes.append(0x0D)
+            bytes.append(0x0A)
+        }
+    }
+}
+
+/// A request: `GET / HTTP/1.1`, its header fields and body.
+public struct HTTPRequest: Equatable, Sendable {
+    public var method: String
+    public var target: String
+    public var version: HTTPVersion
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(method: String = "GET", target: String = "/", version: HTTPVersion = .http11,
+                headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Whether the client allows the connection to stay open after the response: HTTP/1.1 is
+    /// persistent unless it says `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
+    public var wantsKeepAlive: Bool {
+        switch version {
+        case .http11: !headers.contains("Connection", token: "close")
+        case .http10: headers.contains("Connection", token: "keep-alive")
+        }
+    }
+
+    /// The bytes on the wire.
+    public func serialized() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(method.utf8.count + target.utf8.count + 13 + headers.serializedLength + 2 + body.count)
+        bytes.append(contentsOf: method.utf8)
+        bytes.append(0x20)
+        bytes.append(contentsOf: target.utf8)
+        bytes.append(0x20)
+        bytes.append(contentsOf: version.description.utf8)
+        bytes.append(0x0D)
+        bytes.append(0x0A)
+        headers.serialize(into: &bytes)
+        bytes.append(0x0D)
+        bytes.append(0x0A)
+        bytes.append(contentsOf: body)
+        return bytes
+    }
+}
+
+/// A response: status line, header fields and body. `head` holds the status line and header
+/// fields exactly as received (what `curl -i` prints); it is empty for responses built locally.
+public struct HTTPResponse: Equatable, Sendable {
+    public var version: HTTPVersion
+    public var status: Int
+    public var reason: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    public var head: [UInt8] = []
+
+    public init(version: HTTPVersion = .http11, status: Int, reason: String, headers: HTTPHeaders = HTTPHeaders(),
+                body: [UInt8] = []) {
+        self.version = version
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The status line without its CRLF: `HTTP/1.1 200 OK`.
+    public var statusLine: String { "\(version) \(status) \(reason)" }
+
+    /// The bytes on the wire; `includeBody` false for the answer to a HEAD request.
+    public func serialized(includeBody: Bool = true) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(reason.utf8.count + 15 + headers.serializedLength + 2 + body.count)
+        bytes.append(contentsOf: statusLine.utf8)
+        bytes.append(0x0D)
+        bytes.append(0x0A)
+        headers.serialize(into: &bytes)
+        bytes.append(0x0D)
+        bytes.append(0x0A)
+        if includeBody { bytes.append(contentsOf: body) }
+        return bytes
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
+    var trimmingSpaces: Substring {
+        var text = self
+        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,316 @@
+/// Why bytes on a connection are not a valid HTTP/1.x message.
+public enum HTTPParseError: Error, Equatable, Sendable {
+    /// The request or status line is not `METHOD TARGET VERSION` / `VERSION CODE REASON`.
+    case badStartLine(String)
+    /// A header line without a colon, or with a space before it.
+    case badHeaderLine(String)
+    case badContentLength(String)
+    case badChunkSize(String)
+    /// A `Transfer-Encoding` other than `chunked`.
+    case unsupportedTransferEncoding(String)
+    /// The head grew past the limit without ending (Go's 1 MB, nginx's buffers are smaller).
+    case headTooLarge
+}
+
+/// The body framing of a message (RFC 9112 section 6.3).
+enum HTTPBodyFraming: Equatable {
+    case none
+    case length(Int)
+    case chunked
+    case untilClose
+}
+
+/// An incremental parser of one direction of an HTTP/1.x connection: bytes go in as TCP
+/// delivers them, complete messages come out. It keeps the unconsumed bytes, so pipelined
+/// messages and messages split across segments both work.
+struct HTTPStreamParser {
+    enum Kind { case request, response }
+
+    enum State: Equatable {
+        case head
+        case body(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers
+        case untilClose
+    }
+
+    let kind: Kind
+    static let maximumHeadLength = 1 << 20
+    private(set) var buffer: [UInt8] = []
+    private var readIndex = 0
+    /// Where the search for the end of the head resumes.
+    private var scanIndex = 0
+    private(set) var state = State.head
+    private var startLine: Substring = ""
+    private var headers = HTTPHeaders()
+    private var head: [UInt8] = []
+    private var body: [UInt8] = []
+    /// Body bytes received of the message in progress (curl's "bytes received").
+    private(set) var bodyBytesReceived = 0
+    /// The announced body length of the message in progress, once its head is complete.
+    private(set) var expectedBodyLength: Int?
+
+    init(kind: Kind) { self.kind = kind }
+
+    /// Whether nothing of a next message has arrived.
+    var isIdle: Bool { state == .head && readIndex == buffer.count }
+
+    /// Whether the head of the message in progress is complete.
+    var headComplete: Bool { state != .head }
+
+    mutating func append(_ bytes: [UInt8]) {
+        if readIndex > 0 && readIndex == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            scanIndex -= readIndex
+            readIndex = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next complete message's parts, or nil when more bytes are needed. `bodyless` tells
+    /// a response parser that the request was HEAD (or the status forbids a body).
+    mutating func next(bodyless: (Int) -> Bool = { _ in false }) throws(HTTPParseError) -> (start: Substring, headers: HTTPHeaders, head: [UInt8], body: [UInt8])? {
+        while true {
+            switch state {
+            case .head:
+                guard let end = findHeadEnd() else {
+                    if buffer.count - readIndex > Self.maximumHeadLength { throw .headTooLarge }
+                    return nil
+                }
+                // Tolerate empty lines before a request line (RFC 9112 section 2.2).
+                if kind == .request {
+                    while readIndex + 1 < end && buffer[readIndex] == 0x0D && buffer[readIndex + 1] == 0x0A { readIndex += 2 }
+                }
+                head = Array(buffer[readIndex..<end])
+                readIndex = end
+                scanIndex = end
+                try parseHead()
+                let framing = try bodyFraming(bodyless: bodyless)
+                body = []
+                bodyBytesReceived = 0
+                switch framing {
+                case .none:
+                    expectedBodyLength = 0
+                    return finish()
+                case .length(let n):
+                    expectedBodyLength = n
+                    state = n == 0 ? .head : .body(remaining: n)
+                    if n == 0 { return finish() }
+                case .chunked:
+                    expectedBodyLength = nil
+                    state = .chunkSize
+                case .untilClose:
+                    expectedBodyLength = nil
+                    state = .untilClose
+                }
+            case .body(let remaining):
+                let n = min(remaining, buffer.count - readIndex)
+                take(n)
+                if n < remaining {
+                    state = .body(remaining: remaining - n)
+                    return nil
+                }
+                state = .head
+                return finish()
+            case .chunkSize:
+                guard let line = takeLine() else { return nil }
+                let digits = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingSpaces
+                guard !digits.isEmpty, digits.count <= 15, let size = Int(digits, radix: 16) else {
+                    throw .badChunkSize(String(line))
+                }
+                state = size == 0 ? .trailers : .chunkData(remaining: size)
+            case .chunkData(let remaining):
+                let n = min(remaining, buffer.count - readIndex)
+                take(n)
+                if n < remaining {
+                    state = .chunkData(remaining: remaining - n)
+                    return nil
+                }
+                state = .chunkDataEnd
+            case .chunkDataEnd:
+                guard let line = takeLine() else { return nil }
+                guard line.isEmpty else { throw .badChunkSize(String(line)) }
+                state = .chunkSize
+            case .trailers:
+                guard let line = takeLine() else { return nil }
+                if line.isEmpty {
+                    state = .head
+                    return finish()
+                }
+            case .untilClose:
+                take(buffer.count - readIndex)
+                return nil
+            }
+        }
+    }
+
+    /// The connection's end of stream: completes a body delimited by the close. Returns nil
+    /// when a message was cut short or nothing was in progress.
+    mutating func finishAtEndOfStream() -> (start: Substring, headers: HTTPHeaders, head: [UInt8], body: [UInt8])? {
+        guard state == .untilClose else { return nil }
+        state = .head
+        return finish()
+    }
+
+    private mutating func finish() -> (start: Substring, headers: HTTPHeaders, head: [UInt8], body: [UInt8]) {
+        let message = (start: startLine, headers: headers, head: head, body: body)
+        headers = HTTPHeaders()
+        body = []
+        if readIndex == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            readIndex = 0
+            scanIndex = 0
+        }
+        return message
+    }
+
+    private mutating func take(_ n: Int) {
+        guard n > 0 else { return }
+        body.append(contentsOf: buffer[readIndex..<readIndex + n])
+        readIndex += n
+        bodyBytesReceived += n
+    }
+
+    /// The index just past the blank line ending the head, if it has arrived.
+    private mutating func findHeadEnd() -> Int? {
+        var i = max(scanIndex, readIndex)
+        let count = buffer.count
+        while i < count {
+            if buffer[i] == 0x0A {
+                // "\n\n" or "\r\n\r\n": a blank line (bare LF is tolerated, as Go and curl do).
+                if i >= readIndex + 1 && buffer[i - 1] == 0x0A { return i + 1 }
+                if i >= readIndex + 2 && buffer[i - 1] == 0x0D && buffer[i - 2] == 0x0A { return i + 1 }
+            }
+            i += 1
+        }
+        scanIndex = max(readIndex, count - 2)
+        return nil
+    }
+
+    private mutating func takeLine() -> Substring? {
+        guard let newline = buffer[readIndex...].firstIndex(of: 0x0A) else { return nil }
+        var end = newline
+        if end > readIndex && buffer[end - 1] == 0x0D { end -= 1 }
+        let line = Substring(decoding: buffer[readIndex..<end], as: UTF8.self)
+        readIndex = newline + 1
+        return line
+    }
+
+    private mutating func parseHead() throws(HTTPParseError) {
+        // Split on the bytes: in Swift "\r\n" is one Character, so a String split would miss it.
+        var lines = head.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> Substring in
+            Substring(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let first = lines.first else { throw .badStartLine("") }
+        startLine = first
+        headers = HTTPHeaders()
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex,
+                line[line.index(before: colon)] != " ", line.first != " ", line.first != "\t"
+            else { throw .badHeaderLine(String(line)) }
+            headers.append(String(line[..<colon]), String(line[line.index(after: colon)...].trimmingSpaces))
+        }
+    }
+
+    private func bodyFraming(bodyless: (Int) -> Bool) throws(HTTPParseError) -> HTTPBodyFraming {
+        if kind == .response {
+            let parts = startLine.split(separator: " ", maxSplits: 2)
+            if parts.count >= 2, let status = Int(parts[1]), bodyless(status) || (100..<200).contains(status)
+                || status == 204 || status == 304
+            {
+                return .none
+            }
+        }
+        if let coding = headers["Transfer-Encoding"] {
+            guard coding.lowercased() == "chunked" else { throw .unsupportedTransferEncoding(coding) }
+            return .chunked
+        }
+        if let length = headers["Content-Length"] {
+            guard let n = Int(length.trimmingCharacters), n >= 0 else { throw .badContentLength(length) }
+            return .length(n)
+        }
+        return kind == .request ? .none : .untilClose
+    }
+}
+
+extension String {
+    fileprivate var trimmingCharacters: Substring { Substring(self).trimmingSpaces }
+}
+
+/// Parses requests from the bytes a server receives on one connection.
+public struct HTTPRequestParser {
+    private var stream = HTTPStreamParser(kind: .request)
+
+    public init() {}
+
+    /// Whether no part of a next request has arrived.
+    public var isIdle: Bool { stream.isIdle }
+
+    public mutating func append(_ bytes: [UInt8]) { stream.append(bytes) }
+
+    /// The next complete request, or nil when more bytes are needed.
+    public mutating func next() throws(HTTPParseError) -> HTTPRequest? {
+        guard let message = try stream.next() else { return nil }
+        let parts = message.start.split(separator: " ", omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty, let version = HTTPVersion(parts[2]) else {
+            throw .badStartLine(String(message.start))
+        }
+        return HTTPRequest(method: String(parts[0]), target: String(parts[1]), version: version,
+                           headers: message.headers, body: message.body)
+    }
+}
+
+/// Parses the responses a client receives on one connection.
+public struct HTTPResponseParser {
+    private var stream = HTTPStreamParser(kind: .response)
+
+    public init() {}
+
+    /// Whether the status line and header fields of the response in progress are complete.
+    public var headComplete: Bool { stream.headComplete }
+    /// Body bytes of the response in progress received so far.
+    public var bodyBytesReceived: Int { stream.bodyBytesReceived }
+    /// The body length the response in progress announced, if any.
+    public var expectedBodyLength: Int? { stream.headComplete ? stream.expectedBodyLength : nil }
+    /// Whether no part of a response has arrived since the last complete one.
+    public var isIdle: Bool { stream.isIdle }
+    /// Whether the response in progress is read until the connection closes.
+    public var readsUntilClose: Bool { stream.state == .untilClose }
+    /// Whether the response in progress has a chunked body.
+    public var isChunked: Bool {
+        switch stream.state {
+        case .chunkSize, .chunkData, .chunkDataEnd, .trailers: true
+        default: false
+        }
+    }
+
+    public mutating func append(_ bytes: [UInt8]) { stream.append(bytes) }
+
+    /// The next complete response, or nil when more bytes are needed. `requestMethod` is the
+    /// method of the request it answers: the answer to HEAD has no body whatever it announces.
+    public mutating func next(requestMethod: String = "GET") throws(HTTPParseError) -> HTTPResponse? {
+        let head = requestMethod == "HEAD"
+        guard let message = try stream.next(bodyless: { _ in head }) else { return nil }
+        return try Self.response(message)
+    }
+
+    /// At the connection's end of stream: the response whose body ran until the close, if any.
+    public mutating func finishAtEndOfStream() throws(HTTPParseError) -> HTTPResponse? {
+        guard let message = stream.finishAtEndOfStream() else { return nil }
+        return try Self.response(message)
+    }
+
+    private static func response(_ message: (start: Substring, headers: HTTPHeaders, head: [UInt8], body: [UInt8])) throws(HTTPParseError) -> HTTPResponse {
+        let parts = message.start.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, let version = HTTPVersion(parts[0]), parts[1].count == 3, let status = Int(parts[1]) else {
+            throw .badStartLine(String(message.start))
+        }
+        var response = HTTPResponse(version: version, status: status, reason: parts.count > 2 ? String(parts[2]) : "",
+                                    headers: message.headers, body: message.body)
+        response.head = message.head
+        return response
+    }
+}
