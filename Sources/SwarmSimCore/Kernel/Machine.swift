@@ -8,7 +8,7 @@ public final class Machine {
     /// The world owns every machine; `unowned(unsafe)` because these back-references are read
     /// on every hop and counted references cost a sixth of the packet path (callgrind).
     public unowned(unsafe) let world: World
-    public private(set) var namespaces: [NetworkNamespace] = []
+    public internal(set) var namespaces: [NetworkNamespace] = []
     /// The seed of this kernel's flow dissector hash, drawn from the run's seed once at "boot".
     public let flowHashSeed: UInt32
     var nextIfindex: Int32 = 1

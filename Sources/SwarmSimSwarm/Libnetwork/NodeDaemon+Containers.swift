@@ -37,7 +37,7 @@ extension NodeDaemon {
                 iptablesDelete(machine.root, rule)
             }
         }
-        retireNamespace(container.namespace)
+        deleteSandboxNamespace(container.namespace)
         if let gateway = container.gateway { detachFromGatewayBridge(address: gateway.address, veth: gateway.veth) }
         for port in container.overlayPorts { detachFromOverlay(networkID: port.networkID, veth: port.veth) }
     }

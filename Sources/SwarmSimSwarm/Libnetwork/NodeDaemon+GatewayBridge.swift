@@ -16,8 +16,7 @@ extension NodeDaemon {
     func ensureGatewayBridge() -> BridgeDevice {
         if let gatewayBridge { return gatewayBridge }
         let host = machine.root
-        let bridge = reusableDevice(Self.gatewayBridgeName, in: host, as: BridgeDevice.self)
-            ?? host.addBridge(Self.gatewayBridgeName)
+        let bridge = host.addBridge(Self.gatewayBridgeName)
         host.addAddress(InterfaceAddress(Self.gatewayAddress, prefixLength: Self.gatewaySubnet.length), to: bridge)
         gatewayBridge = bridge
         gatewayAddresses = []
@@ -73,8 +72,7 @@ extension NodeDaemon {
         iptablesDelete(host, "-A FORWARD -o \(br) -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")
         iptablesDelete(host, "-A DOCKER-ISOLATION-STAGE-1 -i \(br) ! -o \(br) -j DOCKER-ISOLATION-STAGE-2")
         iptablesDelete(host, "-A DOCKER-ISOLATION-STAGE-2 -o \(br) -j DROP")
-        host.removeAddress(Self.gatewayAddress, from: bridge)
-        bridge.setUp(false)
+        host.deleteDevice(bridge)
         gatewayBridge = nil
         gatewayAddresses = []
     }
@@ -103,9 +101,10 @@ extension NodeDaemon {
         return (address, vethName)
     }
 
-    /// Undoes `attachToGatewayBridge` on the host side (the container side goes with its namespace).
+    /// Undoes `attachToGatewayBridge`: the address is free, and the host-side veth is deleted
+    /// (with its peer) unless it already went with the sandbox's namespace.
     func detachFromGatewayBridge(address: IPv4Address, veth: String) {
         gatewayAddresses.removeAll { $0 == address }
-        machine.root.device(named: veth)?.setUp(false)
+        if let device = machine.root.device(named: veth) { machine.root.deleteDevice(device) }
     }
 }

@@ -101,10 +101,7 @@ extension NodeDaemon {
         if let ingress {
             removeIngressPortRules(ingressPortReferences.flatMap { entry in Array(repeating: entry.port, count: entry.count) })
             detachFromGatewayBridge(address: ingress.gatewayAddress, veth: gatewayVethName(of: ingress.sandbox))
-            retireNamespace(ingress.sandbox)
-            if let overlay = overlays.first(where: { $0.network.id == ingress.network.id }) {
-                for device in overlay.namespace.devices where device is VethDevice { device.setUp(false) }
-            }
+            deleteSandboxNamespace(ingress.sandbox)
             self.ingress = nil
         }
         removeIngressChains()

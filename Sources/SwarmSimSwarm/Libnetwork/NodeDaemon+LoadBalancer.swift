@@ -24,12 +24,9 @@ extension NodeDaemon {
             loadBalancers[lbIndex].programmed = false
         }
         let sandbox = loadBalancerSandboxes.remove(at: index)
-        if let eth0 = sandbox.namespace.device(named: "eth0") as? VethDevice, let peer = eth0.peer {
-            retireNamespace(sandbox.namespace)
-            detachFromOverlay(networkID: networkID, veth: peer.name)
-        } else {
-            retireNamespace(sandbox.namespace)
-        }
+        let overlayVeth = (sandbox.namespace.device(named: "eth0") as? VethDevice)?.peer?.name
+        deleteSandboxNamespace(sandbox.namespace)
+        if let overlayVeth { detachFromOverlay(networkID: networkID, veth: overlayVeth) }
     }
 
     /// The sandbox that load-balances a network on this node, its LB endpoint address and

@@ -11,18 +11,12 @@ extension NodeDaemon {
         remember(network)
         if let existing = overlays.first(where: { $0.network.id == network.id }) { return existing }
         let ns = makeNamespace(Self.overlayNamespaceName(network.id))
-        let bridge = reusableDevice("br0", in: ns, as: BridgeDevice.self) ?? ns.addBridge("br0", mtu: network.mtu)
+        let bridge = ns.addBridge("br0", mtu: network.mtu)
         ns.addAddress(InterfaceAddress(network.gateway, prefixLength: network.subnet.length), to: bridge)
-        let vxlan: VXLANDevice
-        if let old = reusableDevice("vxlan0", in: ns, as: VXLANDevice.self), old.vni == network.vni {
-            vxlan = old
-        } else {
-            precondition(ns.device(named: "vxlan0") == nil, "\(ns.qualifiedName) already has a vxlan0 of another VNI")
-            vxlan = ns.addVXLAN("vxlan0", vni: network.vni, port: 4789, underlay: machine.root, mtu: network.mtu)
-            vxlan.learning = true
-            vxlan.proxy = true
-            bridge.addPort(vxlan)
-        }
+        let vxlan = ns.addVXLAN("vxlan0", vni: network.vni, port: 4789, underlay: machine.root, mtu: network.mtu)
+        vxlan.learning = true
+        vxlan.proxy = true
+        bridge.addPort(vxlan)
         let sandbox = OverlaySandbox(network: network, namespace: ns, bridge: bridge, vxlan: vxlan)
         overlays.append(sandbox)
         for index in peers.indices where peers[index].networkID == network.id && !peers[index].programmed {
@@ -47,12 +41,14 @@ extension NodeDaemon {
         return "veth\(index)"
     }
 
-    /// Undoes `attachToOverlay` on the overlay side; the overlay namespace goes with its last endpoint.
+    /// Undoes `attachToOverlay` on the overlay side: `vethN` is deleted (with its peer) unless it
+    /// already went with the endpoint's namespace, which frees its index for the next endpoint;
+    /// the overlay namespace goes with its last endpoint.
     func detachFromOverlay(networkID: String, veth: String) {
         guard let index = overlays.firstIndex(where: { $0.network.id == networkID }) else { return }
         let overlay = overlays[index]
-        overlay.namespace.device(named: veth)?.setUp(false)
-        let stillUsed = overlay.namespace.devices.contains { $0 is VethDevice && $0.isUp }
+        if let device = overlay.namespace.device(named: veth) { overlay.namespace.deleteDevice(device) }
+        let stillUsed = overlay.namespace.devices.contains { $0 is VethDevice }
         if !stillUsed { removeOverlaySandbox(at: index) }
     }
 
@@ -61,7 +57,7 @@ extension NodeDaemon {
         for peerIndex in peers.indices where peers[peerIndex].networkID == overlay.network.id {
             peers[peerIndex].programmed = false
         }
-        retireNamespace(overlay.namespace)
+        deleteSandboxNamespace(overlay.namespace)
     }
 
     // MARK: peerdb
@@ -86,11 +82,12 @@ extension NodeDaemon {
         guard peers[index].count == 0 else { return }
         let entry = peers.remove(at: index)
         guard entry.programmed, let overlay = overlays.first(where: { $0.network.id == networkID }) else { return }
-        // The FDB entry is shared per (VTEP, MAC): it goes with the last peer using it.
+        // peerDbDelete: `ip neigh del IP dev vxlan0`, then the FDB entry, which is shared per
+        // (VTEP, MAC) and goes with the last peer using it.
+        overlay.namespace.deleteNeighbour(address, device: overlay.vxlan)
         if !peers.contains(where: { $0.networkID == networkID && $0.mac == mac && $0.vtep == vtep }) {
             overlay.vxlan.removeFDB(mac)
         }
-        // The permanent neighbour stays: the kernel model has no `ip neigh del` yet.
     }
 
     private func peerIndex(_ networkID: String, _ address: IPv4Address, _ mac: MACAddress, _ vtep: IPv4Address) -> Int? {

@@ -42,9 +42,6 @@ public final class NodeDaemon: NodeNetworking {
     var containers: [ContainerSandbox] = []
     /// Namespaces iptables rules were written into (reading the others must not load netfilter).
     var namespacesWithRules: [String] = []
-    /// Names of namespaces removed from the node: the kernel model keeps the object, the node
-    /// no longer lists it.
-    var retiredNamespaces: [String] = []
     /// Random names of host-side veths (`veth` + 7 hex digits, as libnetwork's `netutils.GenerateIfaceName`).
     var vethNames: RandomStream
 
@@ -58,25 +55,19 @@ public final class NodeDaemon: NodeNetworking {
         vethNames = world.simulation.randomStream(named: "node \(machine.name) libnetwork veth names")
     }
 
-    /// The namespaces on the node, host first, in creation order (removed ones left out).
+    /// The namespaces on the node, host first, in creation order.
     public var namespaceNames: [String] {
-        machine.namespaces.map(\.name).filter { !retiredNamespaces.contains($0) }
+        machine.namespaces.map(\.name)
     }
 
-    /// The node's namespace called `name` ("" or nil is the host), unless it was removed.
+    /// The node's namespace called `name` ("" or nil is the host).
     func liveNamespace(_ name: String?) -> NetworkNamespace? {
         guard let name, !name.isEmpty else { return machine.root }
-        guard !retiredNamespaces.contains(name) else { return nil }
         return machine.namespace(named: name)
     }
 
-    /// A namespace for a sandbox: a fresh one, or the one a removed sandbox of that name left
-    /// behind (the kernel model cannot delete namespaces; libnetwork derives the same name again).
+    /// A new namespace for a sandbox (`ip netns add`; a removed sandbox's name is free again).
     func makeNamespace(_ name: String) -> NetworkNamespace {
-        if let index = retiredNamespaces.firstIndex(of: name), let existing = machine.namespace(named: name) {
-            retiredNamespaces.remove(at: index)
-            return existing
-        }
         let ns = machine.addNamespace(name)
         // A new netns copies the host's net.ipv4.conf.all settings (devconf_inherit_init_net=0),
         // ip_forward included, which dockerd has set to 1: this is what lets lb_ and
@@ -85,20 +76,12 @@ public final class NodeDaemon: NodeNetworking {
         return ns
     }
 
-    /// Takes a sandbox's namespace off the node: devices down, addresses gone.
-    func retireNamespace(_ ns: NetworkNamespace) {
-        for device in ns.devices where !(device is LoopbackDevice) {
-            for address in device.addresses { ns.removeAddress(address.address, from: device) }
-            device.setUp(false)
-        }
-        retiredNamespaces.append(ns.name)
-    }
-
-    /// A device by name whose namespace may hold a down leftover of a removed sandbox: reuse it.
-    func reusableDevice<D: NetDevice>(_ name: String, in ns: NetworkNamespace, as type: D.Type) -> D? {
-        guard let device = ns.device(named: name) as? D, !device.isUp else { return nil }
-        device.setUp(true)
-        return device
+    /// Deletes a sandbox's namespace (`osl` `Destroy`: `ip netns del`): its devices go, and
+    /// with them the peers of its veths in other namespaces (overlay `vethN`, host-side
+    /// docker_gwbridge veths), as the kernel's netns teardown does.
+    func deleteSandboxNamespace(_ ns: NetworkNamespace) {
+        namespacesWithRules.removeAll { $0 == ns.name }
+        machine.deleteNamespace(ns)
     }
 
     /// Registers a network configuration (the latest mention wins).

@@ -33,6 +33,16 @@ public final class BridgeDevice: NetDevice {
         fdb[device.mac] = FDBEntry(port: device.ifindex, isLocal: true, updated: .zero)
     }
 
+    /// Releases `device` from the bridge (`ip link set DEV nomaster`, `br_del_if`): the FDB
+    /// entries on that port, learned and local, are flushed (`br_fdb_delete_by_port`).
+    public func removePort(_ device: NetDevice) {
+        guard device.master === self else { return }
+        ports.removeAll { $0 === device }
+        device.master = nil
+        let port = device.ifindex
+        fdb = fdb.filter { $0.value.port != port }
+    }
+
     /// The live FDB entry for `mac`, ignoring aged-out learned entries (aged lazily on lookup).
     public func lookup(_ mac: MACAddress) -> FDBEntry? {
         guard let entry = fdb[mac] else { return nil }

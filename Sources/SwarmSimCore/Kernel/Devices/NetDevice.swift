@@ -32,6 +32,10 @@ public class NetDevice: EventTarget {
     public internal(set) var mac: MACAddress
     public var mtu: Int
     public internal(set) var isUp = true
+    /// Set by `NetworkNamespace.deleteDevice` (`ip link del`): the device is also down, so the
+    /// `isUp` checks the packet path already makes keep frames away from it; it stays registered
+    /// with the simulation as an inert event target, so frames still in flight to it are dropped.
+    public internal(set) var isDeleted = false
     public internal(set) var addresses: [InterfaceAddress] = []
     /// The bridge this device is a port of, if any (`ip link set DEV master BR`).
     public internal(set) unowned(unsafe) var master: BridgeDevice?
@@ -70,7 +74,7 @@ public class NetDevice: EventTarget {
     final func transmit(_ packet: PacketBuffer) {
         guard isUp else {
             txDropped += 1
-            world.countDrop("device \(name) down")
+            world.countDrop(isDeleted ? "device \(name) deleted" : "device \(name) down")
             return
         }
         txPackets += 1
@@ -88,7 +92,7 @@ public class NetDevice: EventTarget {
     /// A frame has arrived at this device from outside (a peer, a link, a tunnel).
     final func receive(_ packet: PacketBuffer) {
         guard isUp else {
-            world.countDrop("device \(name) down")
+            world.countDrop(isDeleted ? "device \(name) deleted" : "device \(name) down")
             return
         }
         rxPackets += 1
@@ -119,6 +123,7 @@ public class NetDevice: EventTarget {
     /// Sets the device administratively up or down (`ip link set DEV up|down`). Routes through
     /// a down device stop matching at once: lookups ask `routeIsUsable`.
     public func setUp(_ up: Bool) {
+        precondition(!isDeleted || !up, "\(qualifiedName) was deleted")
         isUp = up
     }
 

@@ -50,6 +50,12 @@ public final class VXLANDevice: NetDevice {
         fdb[mac] = nil
     }
 
+    /// `vxlan_dellink`: the VNI's socket binding goes and the FDB is flushed.
+    func unregisterFromUnderlay() {
+        underlay.vxlanEndpoints.unregister(self)
+        fdb.removeAll()
+    }
+
     /// The live entry for `mac` (learned entries age out).
     public func lookup(_ mac: MACAddress) -> FDBEntry? {
         guard let entry = fdb[mac] else { return nil }
@@ -141,6 +147,17 @@ struct VXLANEndpoints {
     mutating func register(_ device: VXLANDevice) {
         precondition(devices[device.port]?[device.vni] == nil, "VNI \(device.vni) is already in use on port \(device.port)")
         devices[device.port, default: [:]][device.vni] = device
+    }
+
+    mutating func unregister(_ device: VXLANDevice) {
+        guard devices[device.port]?[device.vni] === device else { return }
+        devices[device.port]?[device.vni] = nil
+        if devices[device.port]?.isEmpty == true { devices[device.port] = nil }
+    }
+
+    /// Every registered device, by port then VNI (deterministic order).
+    var all: [VXLANDevice] {
+        devices.keys.sorted().flatMap { port in devices[port]!.keys.sorted().map { devices[port]![$0]! } }
     }
 
     func isListening(on port: UInt16) -> Bool { devices[port] != nil }

@@ -9,12 +9,12 @@ public final class NetworkNamespace: EventTarget {
     public let name: String
     /// Owned by its machine (unowned(unsafe): read on every hop, see `Machine.world`).
     public unowned(unsafe) let machine: Machine
-    public private(set) var devices: [NetDevice] = []
+    public internal(set) var devices: [NetDevice] = []
     public private(set) var loopback: LoopbackDevice!
     /// `ip route show table local`: local and broadcast addresses, filled from interface addresses.
-    public private(set) var localTable = RoutingTable(name: "local")
+    public internal(set) var localTable = RoutingTable(name: "local")
     /// `ip route show table main`: connected routes and configured ones.
-    public private(set) var mainTable = RoutingTable(name: "main")
+    public internal(set) var mainTable = RoutingTable(name: "main")
     public internal(set) var neighbours = NeighbourTable()
     /// The netfilter hook functions of this namespace (tables, conntrack, IPVS register here).
     public var hooks = NetfilterHookTable()
@@ -24,6 +24,9 @@ public final class NetworkNamespace: EventTarget {
     public var localPortRange: (low: UInt16, high: UInt16) = (32768, 60999)
     /// `net.ipv4.ip_default_ttl`.
     public var defaultTTL: UInt8 = 64
+    /// Set by `Machine.deleteNamespace`: the namespace has no devices or sockets left and its
+    /// pending timer events are ignored (it stays registered with the simulation, inert).
+    public internal(set) var isDeleted = false
 
     var vxlanEndpoints = VXLANEndpoints()
     var netfilterStorage: Netfilter?
@@ -193,6 +196,7 @@ public final class NetworkNamespace: EventTarget {
     }
 
     public func handle(_ event: Event, in simulation: Simulation) {
+        guard !isDeleted else { return }
         switch event.kind {
         case EventKind.neighbourTimer: runNeighbourTimers()
         case EventKind.reassemblyTimeout: expireFragments()

@@ -12,7 +12,7 @@ public final class TCPListener {
     public let port: UInt16
     /// The accept-queue limit (`sk_max_ack_backlog`).
     public let backlog: Int
-    public private(set) var isClosed = false
+    public internal(set) var isClosed = false
     /// Called with each connection once it is established (after the client's ACK).
     public var onAccept: ((TCPConnection) -> Void)?
     /// Established connections not yet handed to the application.

@@ -43,6 +43,11 @@ public final class UnderlaySegment {
         return nic
     }
 
+    /// Takes a deleted NIC off the segment: nothing is carried to or from it any more.
+    func detach(_ nic: EthernetDevice) {
+        nics.removeAll { $0 === nic }
+    }
+
     /// The properties between two machines: their override if any, else the defaults.
     public func properties(between a: String, _ b: String) -> LinkProperties {
         overrides[PairKey(a, b)] ?? defaults
