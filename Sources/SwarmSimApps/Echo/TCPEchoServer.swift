@@ -13,6 +13,8 @@ public final class TCPEchoServer {
     private let answer: [UInt8]
     /// Requests answered.
     public private(set) var requestsServed = 0
+    /// Called as each request is answered (the run counts which task served what, in order).
+    public var onRequestServed: (() -> Void)?
 
     public static func start(context: AppContext, port: UInt16) throws(SocketError) -> TCPEchoServer {
         try TCPEchoServer(context: context, port: port)
@@ -45,6 +47,7 @@ public final class TCPEchoServer {
             guard let self else { return }
             for byte in bytes where byte == 0x0A {
                 requestsServed += 1
+                onRequestServed?()
                 try? connection.send(answer)
             }
         }
@@ -64,6 +67,8 @@ public final class UDPEchoServer {
     private let answer: [UInt8]
     /// Datagrams answered.
     public private(set) var requestsServed = 0
+    /// Called as each request is answered (the run counts which task served what, in order).
+    public var onRequestServed: (() -> Void)?
 
     public static func start(context: AppContext, port: UInt16) throws(SocketError) -> UDPEchoServer {
         try UDPEchoServer(context: context, port: port)
@@ -77,6 +82,7 @@ public final class UDPEchoServer {
         // The socket owns the server until `stop` closes it.
         socket.onReceive = { [self] socket, datagram in
             requestsServed += 1
+            onRequestServed?()
             try? socket.send(answer, to: datagram.source, port: datagram.sourcePort)
         }
     }

@@ -25,6 +25,8 @@ public final class HTTPServer {
     private var nextSessionID = 0
     /// Requests answered, for tests and reports.
     public private(set) var requestsServed = 0
+    /// Called as each request is answered (the run counts which task served what, in order).
+    public var onRequestServed: (() -> Void)?
 
     final class Session {
         let id: Int
@@ -94,6 +96,7 @@ public final class HTTPServer {
             session.requests += 1
             let (answer, keepAlive) = behaviour.respond(to: request, sequence: session.requests, now: context.timers.now)
             requestsServed += 1
+            onRequestServed?()
             try? session.connection.send(answer)
             if !keepAlive {
                 end(session)

@@ -14,6 +14,8 @@ public final class RedisServer {
     public let keyspace: RedisKeyspace
     /// Commands executed, for reports.
     public private(set) var commandsProcessed = 0
+    /// Called as each request is answered (the run counts which task served what, in order).
+    public var onRequestServed: (() -> Void)?
     /// Connections accepted.
     public private(set) var connectionsReceived = 0
 
@@ -45,6 +47,7 @@ public final class RedisServer {
                 do throws(RESPError) {
                     guard let request = try parser.nextRequest() else { break }
                     commandsProcessed += 1
+                    onRequestServed?()
                     keyspace.execute(request).serialize(into: &output)
                     if String(decoding: request[0], as: UTF8.self).lowercased() == "quit" { closeAfterReply = true }
                 } catch {
