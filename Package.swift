@@ -73,11 +73,11 @@ if ProcessInfo.processInfo.environment["SWARMSIM_BENCHMARKS"] != nil {
     package.dependencies.append(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"])
     )
-    for name in ["EngineBenchmarks", "WireBenchmarks", "KernelBenchmarks", "IPVSBenchmarks"] {
+    for name in ["EngineBenchmarks", "WireBenchmarks", "KernelBenchmarks", "IPVSBenchmarks", "AppBenchmarks"] {
         package.targets.append(
             .executableTarget(
                 name: name,
-                dependencies: [.product(name: "Benchmark", package: "benchmark"), "SwarmSimCore", "SwarmSimCapture"],
+                dependencies: [.product(name: "Benchmark", package: "benchmark"), "SwarmSimCore", "SwarmSimCapture", "SwarmSimApps"],
                 path: "Benchmarks/\(name)",
                 plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
             )

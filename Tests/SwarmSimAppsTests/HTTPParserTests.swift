@@ -15,6 +15,8 @@ import Testing
         #expect(parsed.count == 1)
         #expect(parsed.first?.target == "/a?b=1")
         #expect(parsed.first?.headers["host"] == "host01:81")
+        #expect(parsed.first?.headers["user-AGENT"] == "curl/8.5.0")
+        #expect(parsed.first?.headers["Hos"] == nil && parsed.first?.headers["Host:"] == nil)
         #expect(parsed.first?.wantsKeepAlive == true)
         #expect(parser.isIdle)
     }
@@ -36,6 +38,8 @@ import Testing
         let parsed = try #require(try parser.next())
         #expect(parsed == request)
         #expect(!parsed.wantsKeepAlive)
+        #expect(HTTPRequest(headers: ["connection": "Keep-Alive, CLOSE"]).wantsKeepAlive == false)
+        #expect(HTTPRequest(version: .http10, headers: ["Connection": "keep-alive"]).wantsKeepAlive)
     }
 
     @Test func chunkedResponseSplitAnywhere() throws {

@@ -15,7 +15,7 @@ import SwarmSimCore
 ///     wget: server returned error: HTTP/1.1 404 Not Found              (any status but 2xx and redirects)
 ///     wget: connection closed prematurely                              (inside a body of known length)
 ///     wget: read error: Connection reset by peer                       (reset inside the body)
-///     wget: download timed out                                         (-T, default 900 s, connect and reads)
+///     wget: download timed out                                         (-T, default 900 s: for the connect, then for the response)
 ///
 /// Without `-q` BusyBox prints a progress bar on stderr; only quiet runs to stdout are modelled.
 public enum Wget {

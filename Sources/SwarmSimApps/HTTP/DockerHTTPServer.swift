@@ -20,14 +20,21 @@ public enum DockerHTTPServer {
         return try HTTPServer(context: context, port: port, behaviour: GoNetHTTPBehaviour { _ in bytes })
     }
 
+    private static let bodyPrefix = Array("<h1>This request was processed by host: ".utf8)
+
     /// The host name a body of this server names, nil for any other body.
     public static func hostname(inBody body: [UInt8]) -> String? {
-        let prefix = Array("<h1>This request was processed by host: ".utf8)
-        let suffix = Array("</h1>".utf8)
-        guard body.starts(with: prefix) else { return nil }
-        let rest = body[prefix.count...]
-        guard let end = rest.firstRange(of: suffix)?.lowerBound else { return nil }
-        return String(decoding: rest[..<end], as: UTF8.self)
+        // Plain byte loops: a load run calls this once per response.
+        let prefix = bodyPrefix
+        guard body.count >= prefix.count + 5, body.starts(with: prefix) else { return nil }
+        var i = prefix.count
+        while i + 5 <= body.count {
+            if body[i] == 0x3C && body[i + 1] == 0x2F && body[i + 2] == 0x68 && body[i + 3] == 0x31 && body[i + 4] == 0x3E {
+                return String(decoding: body[prefix.count..<i], as: UTF8.self)
+            }
+            i += 1
+        }
+        return nil
     }
 }
 

@@ -45,15 +45,30 @@ public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
 
     /// The first value of `name`, if present.
     public subscript(name: String) -> String? {
-        fields.first { $0.name.lowercased() == name.lowercased() }?.value
+        fields.first { Self.sameName($0.name, name) }?.value
+    }
+
+    /// ASCII case-insensitive equality without building lowercased copies (field names are ASCII).
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        var a = a.utf8.makeIterator()
+        var b = b.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?):
+                if x == y { continue }
+                let lower = x | 0x20
+                guard lower == y | 0x20, lower >= 0x61, lower <= 0x7A else { return false }
+            default: return false
+            }
+        }
     }
 
     /// Whether a comma-separated header such as `Connection` lists `token` (case-insensitive).
     public func contains(_ name: String, token: String) -> Bool {
-        let wanted = token.lowercased()
-        return fields.contains { field in
-            field.name.lowercased() == name.lowercased()
-                && field.value.split(separator: ",").contains { $0.trimmingSpaces.lowercased() == wanted }
+        fields.contains { field in
+            Self.sameName(field.name, name)
+                && field.value.split(separator: ",").contains { Self.sameName(String($0.trimmingSpaces), token) }
         }
     }
 

@@ -199,20 +199,38 @@ struct HTTPStreamParser {
     }
 
     private mutating func parseHead() throws(HTTPParseError) {
-        // Split on the bytes: in Swift "\r\n" is one Character, so a String split would miss it.
-        var lines = head.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> Substring in
-            Substring(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
-        }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let first = lines.first else { throw .badStartLine("") }
-        startLine = first
+        // Lines split on the bytes (in Swift "\r\n" is one Character, so a String split would
+        // miss it); only names and values become Strings.
         headers = HTTPHeaders()
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex,
-                line[line.index(before: colon)] != " ", line.first != " ", line.first != "\t"
-            else { throw .badHeaderLine(String(line)) }
-            headers.append(String(line[..<colon]), String(line[line.index(after: colon)...].trimmingSpaces))
+        var lineStart = 0
+        var first = true
+        let count = head.count
+        while lineStart < count {
+            var lineEnd = lineStart
+            while lineEnd < count && head[lineEnd] != 0x0A { lineEnd += 1 }
+            let next = lineEnd + 1
+            if lineEnd > lineStart && head[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            if lineEnd == lineStart && !first { break }
+            if first {
+                startLine = Substring(decoding: head[lineStart..<lineEnd], as: UTF8.self)
+                first = false
+            } else {
+                var colon = lineStart
+                while colon < lineEnd && head[colon] != 0x3A { colon += 1 }
+                let firstByte = head[lineStart]
+                guard colon < lineEnd, colon > lineStart, head[colon - 1] != 0x20, firstByte != 0x20, firstByte != 0x09 else {
+                    throw .badHeaderLine(String(decoding: head[lineStart..<lineEnd], as: UTF8.self))
+                }
+                var valueStart = colon + 1
+                var valueEnd = lineEnd
+                while valueStart < valueEnd && (head[valueStart] == 0x20 || head[valueStart] == 0x09) { valueStart += 1 }
+                while valueEnd > valueStart && (head[valueEnd - 1] == 0x20 || head[valueEnd - 1] == 0x09) { valueEnd -= 1 }
+                headers.append(String(decoding: head[lineStart..<colon], as: UTF8.self),
+                               String(decoding: head[valueStart..<valueEnd], as: UTF8.self))
+            }
+            lineStart = next
         }
+        if first { throw .badStartLine("") }
     }
 
     private func bodyFraming(bodyless: (Int) -> Bool) throws(HTTPParseError) -> HTTPBodyFraming {
