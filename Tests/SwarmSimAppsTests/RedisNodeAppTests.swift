@@ -8,8 +8,8 @@ import Testing
     /// The bed's server namespace runs redis and the app; `redis` resolves to it.
     func bed() throws -> (AppTestBed, RedisServer, RedisNodeApp) {
         let bed = AppTestBed()
-        bed.hosts.add("redis", Topologies.ip("10.0.0.2"))
-        let redis = try RedisServer(namespace: bed.topology.b)
+        bed.hosts.add("redis", Topologies.ip("10.0.0.1"))
+        let redis = try RedisServer(namespace: bed.topology.a)
         let app = try RedisNodeApp.start(context: bed.server)
         return (bed, redis, app)
     }
@@ -35,8 +35,9 @@ import Testing
     }
 
     @Test func responseIsNodesChunkedKeepAlive() throws {
-        let (bed, _, _) = try bed()
+        let (bed, redis, _) = try bed()
         let result = try #require(bed.curl("-i", "server:3000"))
+        #expect(redis.commandsProcessed == 3)
         let head = result.stdout.components(separatedBy: "\r\n\r\n")[0]
         #expect(head == """
             HTTP/1.1 200 OK\r

@@ -92,8 +92,9 @@ public final class RedisNodeApp {
         for (command, reply) in queued { redis?.send(command, reply: reply) }
     }
 
+    /// The client stays referenced until the retry replaces it: it is still inside its own
+    /// close callback here.
     private func redisLost() {
-        redis = nil
         retryLater()
     }
 
@@ -106,11 +107,10 @@ public final class RedisNodeApp {
     }
 
     private func command(_ words: [String], reply: @escaping (Result<RESPValue, RedisClientError>) -> Void) {
-        if let redis, redis.isConnected {
+        if let redis, redis.isConnected, redis.closeReason == nil {
             redis.send(words, reply: reply)
         } else {
             offlineQueue.append((words, reply))
-            if redis == nil { connectRedis() }
         }
     }
 
