@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmSimScenario
 
 /// `swarmsim check FILE...`: run several scenarios, one verdict line each.
 struct CheckCommand: ParsableCommand {
@@ -25,6 +26,29 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        try NotBuiltYet.exit("check", arrivesWith: "the scenario loader and the swarm control plane")
+        var worst: Int32 = 0
+        var reports: [(String, RunReport)] = []
+        for file in files {
+            let outcome = ScenarioRunner.run(
+                path: file, settings: RunSettings(seed: seed, capture: !noCapture), quiet: true, out: { _ in },
+                err: { FileStream.standardError.write($0 + "\n") })
+            let verdict: String
+            switch outcome.exitCode {
+            case 0: verdict = "PASS"
+            case 1: verdict = "FAIL"
+            default: verdict = "ERROR"
+            }
+            var line = "\(verdict)  \(file)"
+            if let report = outcome.report {
+                let failed = report.expectations.filter { !$0.passed }
+                line += "  (\(report.expectations.count - failed.count)/\(report.expectations.count) expectations hold)"
+                for verdict in failed { line += "\n      FAIL  \(verdict.expectation): \(verdict.measured)" }
+                reports.append((file, report))
+            }
+            FileStream.standardOutput.write(line + "\n")
+            worst = max(worst, outcome.exitCode)
+        }
+        if let junit { try JUnitReport.write(reports, to: junit) }
+        if worst != 0 { throw ExitCode(worst) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmSimScenario
 
 /// `swarmsim run FILE`: replay one scenario, print each step, the distribution and the verdicts.
 struct RunCommand: ParsableCommand {
@@ -22,6 +23,12 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
 
     func run() throws {
-        try NotBuiltYet.exit("run", arrivesWith: "the scenario loader and the swarm control plane")
+        let outcome = ScenarioRunner.run(
+            path: file, settings: options.settings, quiet: options.quiet,
+            out: { FileStream.standardOutput.write($0 + "\n") }, err: { FileStream.standardError.write($0 + "\n") })
+        if let junit = options.junit, let report = outcome.report {
+            try JUnitReport.write([(file, report)], to: junit)
+        }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

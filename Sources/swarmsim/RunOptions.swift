@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmSimScenario
 
 /// Options that change how a scenario runs and where its results go, shared by `run` and `check`.
 struct RunOptions: ParsableArguments {
@@ -22,4 +23,9 @@ struct RunOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print only the distribution and the verdicts, not each step.")
     var quiet = false
+
+    /// The options as the runner takes them.
+    var settings: RunSettings {
+        RunSettings(seed: seed, outputDirectory: out, capture: !noCapture, filter: filter, jsonPath: json)
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmSimScenario
 
 /// `swarmsim validate FILE...`: read and check scenarios without running them.
 struct ValidateCommand: ParsableCommand {
@@ -19,6 +20,16 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        try NotBuiltYet.exit("validate", arrivesWith: "the scenario loader")
+        var failed = false
+        for file in files {
+            do {
+                let scenario = try ScenarioLoader.load(path: file)
+                FileStream.standardOutput.write("\(file): ok (\(scenario.name), \(scenario.steps.count) steps)\n")
+            } catch {
+                failed = true
+                FileStream.standardError.write(error.description + "\n")
+            }
+        }
+        if failed { throw ExitCode(2) }
     }
 }

@@ -2,8 +2,12 @@
 public enum ImageApplication: String, Equatable, Sendable, CaseIterable {
     /// katacoda/docker-http-server: `<h1>This request was processed by host: CONTAINER_ID</h1>` on :80.
     case httpServer = "http-server"
-    /// Answers every HTTP request with the request it received (for `images:` entries).
+    /// Answers every HTTP request with the container's hostname (for `images:` entries).
     case httpEcho = "http-echo"
+    /// Answers each line on a TCP connection with the container's hostname (load `protocol: tcp`).
+    case tcpEcho = "tcp-echo"
+    /// Answers each UDP datagram with the container's hostname (load `protocol: udp`).
+    case udpEcho = "udp-echo"
     /// Redis on :6379 (RESP: PING, GET, SET, INCR, DEL).
     case redis
     /// katacoda/redis-node-docker-example: HTTP on :3000, INCRs a counter in the service `redis`.

@@ -243,6 +243,20 @@ public struct StartedContainer {
     public var arguments: [String]
     public var node: String
     public var namespace: NetworkNamespace
+
+    public init(
+        id: String, name: String, slotName: String?, serviceName: String?, image: String, arguments: [String],
+        node: String, namespace: NetworkNamespace
+    ) {
+        self.id = id
+        self.name = name
+        self.slotName = slotName
+        self.serviceName = serviceName
+        self.image = image
+        self.arguments = arguments
+        self.node = node
+        self.namespace = namespace
+    }
 }
 
 /// What the docker CLI shows about an image's containers.
