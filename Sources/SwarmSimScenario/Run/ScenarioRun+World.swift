@@ -48,9 +48,23 @@ extension ScenarioRun {
         }
         cluster = try SwarmCluster(
             simulation: simulation, nodes: specs, ingressSubnet: swarm.ingress.subnet, underlayMTU: swarm.underlay.mtu)
+        cluster.imageDefaults = Self.imageDefaults
         cluster.onContainerStarted = { [unowned self] container in self.containerStarted(container) }
         cluster.onContainerStopped = { [unowned self] id in self.containerStopped(id) }
     }
+
+    /// What `docker ps` shows for the known images: their entrypoint/command as the CLI quotes
+    /// it (before truncation) and their exposed ports.
+    static let imageDefaults: [String: ImageDefaults] = [
+        "katacoda/docker-http-server:latest": ImageDefaults(command: "/app", exposedPorts: ["80/tcp"]),
+        "nginx:latest": ImageDefaults(command: "/docker-entrypoint.sh nginx -g 'daemon off;'", exposedPorts: ["80/tcp"]),
+        "redis:latest": ImageDefaults(command: "docker-entrypoint.sh redis-server", exposedPorts: ["6379/tcp"]),
+        "redis:alpine": ImageDefaults(command: "docker-entrypoint.sh redis-server", exposedPorts: ["6379/tcp"]),
+        "katacoda/redis-node-docker-example:latest": ImageDefaults(command: "npm start", exposedPorts: ["3000/tcp"]),
+        "benhall/dig:latest": ImageDefaults(command: "dig"),
+        "alpine:latest": ImageDefaults(command: "/bin/sh"),
+        "busybox:latest": ImageDefaults(command: "sh"),
+    ]
 
     static func role(_ role: NodeSpec.Role) -> SwarmNodeRole {
         switch role {
