@@ -19,6 +19,9 @@ final class NodeRecord {
     var joinedAt: SimTime = .zero
     /// Local networks (bridge, host, none, docker_gwbridge) with their 64-hex IDs.
     var localNetworks: [(name: String, id: String, driver: String)] = []
+    /// Entries of earlier memberships (`docker swarm leave`): the manager keeps each node object,
+    /// shown Down in `docker node ls` until `docker node rm`, and a rejoin gets a new ID.
+    var departedEntries: [(id: String, availability: NodeAvailability)] = []
 
     init(index: Int, spec: SwarmNodeSpec) {
         self.index = index

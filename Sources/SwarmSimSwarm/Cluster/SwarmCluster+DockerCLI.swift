@@ -90,12 +90,17 @@ extension SwarmCluster {
         let me = try node(named: name)
         guard me.inSwarm, me.role == .manager else { throw SwarmError.notInSwarm }
         var lines = [["ID  ", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION"]]
-        for node in nodes.filter(\.inSwarm).sorted(by: { DockerFormat.naturalLess($0.name, $1.name) }) {
-            let manager = node.role != .manager ? "" : node.isLeader ? "Leader" : node.statusDown ? "Unreachable" : "Reachable"
-            lines.append([
-                node.id + (node === me ? " *" : "  "), node.name, node.statusDown ? "Down" : "Ready",
-                DockerFormat.pretty(node.availability.rawValue), manager, engineVersion,
-            ])
+        for node in nodes.sorted(by: { DockerFormat.naturalLess($0.name, $1.name) }) {
+            if node.inSwarm {
+                let manager = node.role != .manager ? "" : node.isLeader ? "Leader" : node.statusDown ? "Unreachable" : "Reachable"
+                lines.append([
+                    node.id + (node === me ? " *" : "  "), node.name, node.statusDown ? "Down" : "Ready",
+                    DockerFormat.pretty(node.availability.rawValue), manager, engineVersion,
+                ])
+            }
+            for entry in node.departedEntries {
+                lines.append([entry.id + "  ", node.name, "Down", DockerFormat.pretty(entry.availability.rawValue), "", engineVersion])
+            }
         }
         return DockerTabWriter().render(lines)
     }

@@ -98,6 +98,7 @@ extension SwarmCluster {
             network.endpoints.removeAll { $0.node == node.index }
             network.loadBalancerAddresses[node.index] = nil
         }
+        node.departedEntries.append((node.id, node.availability))
         node.inSwarm = false
         node.isLeader = false
         node.localNetworks.removeAll { $0.name == "docker_gwbridge" }
