@@ -73,8 +73,8 @@ extension ScenarioRun {
             ).config.id + "\n"
         case .networkLs:
             return try cluster.networkLs(on: node)
-        case .networkInspect:
-            throw SwarmError("swarmsim: docker network inspect is not modelled yet")
+        case .networkInspect(let names, let format):
+            return try cluster.networkInspect(names, format: format, on: node)
         case .networkRm(let names):
             var out = ""
             for name in names {
