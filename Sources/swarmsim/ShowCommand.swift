@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmSimScenario
 
 /// `swarmsim show`: the state swarmsim programmed, in the real tools' formats.
 struct ShowCommand: ParsableCommand {
@@ -32,7 +33,16 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        try NotBuiltYet.exit("show", arrivesWith: "the swarm control plane")
+        let scenario = try ScenarioFile.load(file)
+        do {
+            let text = try ScenarioInspection.show(
+                scenario, topic: ScenarioInspection.Topic(rawValue: what.rawValue)!, node: node, netns: netns,
+                after: after)
+            FileStream.standardOutput.write(text)
+        } catch {
+            FileStream.standardError.write("swarmsim show: \(error.description)\n")
+            throw ExitCode(2)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmSimScenario
 
 /// `swarmsim trace`: follow one packet through every hop, in the spirit of `iptables -j TRACE`.
 struct TraceCommand: ParsableCommand {
@@ -31,7 +32,17 @@ struct TraceCommand: ParsableCommand {
     }
 
     func run() throws {
-        try NotBuiltYet.exit("trace", arrivesWith: "the swarm control plane")
+        let scenario = try ScenarioFile.load(file)
+        guard proto == .tcp else {
+            FileStream.standardError.write("swarmsim trace: only --proto tcp is traced (a connection's first round trip)\n")
+            throw ExitCode(2)
+        }
+        do {
+            FileStream.standardOutput.write(try ScenarioInspection.trace(scenario, from: from, to: to, after: after))
+        } catch {
+            FileStream.standardError.write("swarmsim trace: \(error.description)\n")
+            throw ExitCode(2)
+        }
     }
 }
 

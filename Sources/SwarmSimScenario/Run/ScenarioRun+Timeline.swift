@@ -8,7 +8,7 @@ extension ScenarioRun {
     /// finishes, so a fault can land in the middle of a load. Without `until` the run ends when
     /// every step is done and traffic has drained (no event left, or an hour of simulated quiet
     /// at most, for timers such as conntrack's that outlive every packet).
-    func runTimeline() {
+    func runTimeline(drain: SimDuration = ScenarioRun.drainLimit) {
         for (index, step) in scenario.steps.enumerated() {
             if let at = step.at {
                 timers.after(at) { [unowned self] in self.startStep(index) }
@@ -24,7 +24,7 @@ extension ScenarioRun {
         while stepsDone < scenario.steps.count, let next = simulation.nextEventTime() {
             simulation.run(until: next)
         }
-        simulation.run(until: simulation.now + Self.drainLimit)
+        simulation.run(until: simulation.now + drain)
     }
 
     /// The longest a run waits after its last step for traffic to drain.

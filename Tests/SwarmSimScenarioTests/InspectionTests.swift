@@ -1,0 +1,55 @@
+import SwarmSimScenario
+import Testing
+
+/// `swarmsim show` and `swarmsim trace` on lbapp1 after its `docker service create`.
+@Suite struct InspectionTests {
+    func lbapp1() throws -> Scenario {
+        try ScenarioLoader.load(path: repositoryRoot + "/Scenarios/lbapp1.yaml")
+    }
+
+    @Test func ingressSandboxRulesAreFidelitySection62() throws {
+        let text = try ScenarioInspection.show(try lbapp1(), topic: .iptables, node: "host01", netns: "ingress_sbox", after: 1)
+        #expect(text.contains("-A PREROUTING -p tcp -m tcp --dport 81 -j MARK --set-xmark 0x100/0xffffffff\n"))
+        #expect(text.contains("-A INPUT -d 10.0.0.4/32 -j MARK --set-xmark 0x100/0xffffffff\n"))
+        #expect(text.contains("-A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.2\n"))
+    }
+
+    @Test func hostRulesPublishThePort() throws {
+        let text = try ScenarioInspection.show(try lbapp1(), topic: .iptables, node: "host02", netns: nil, after: 1)
+        #expect(text.contains("-A DOCKER-INGRESS -p tcp -m tcp --dport 81 -j DNAT --to-destination 172.18.0.2:81\n"))
+        #expect(text.contains("-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS\n"))
+    }
+
+    @Test func ipvsListsTheFirewallMarkService() throws {
+        let text = try ScenarioInspection.show(try lbapp1(), topic: .ipvs, node: "host02", netns: nil, after: 1)
+        #expect(text.contains("FWM  256 rr\n  -> 10.0.0.5:0                   Masq    1      0          0"))
+        #expect(text.contains("  -> 10.0.0.6:0                   Masq    1      0          0"))
+    }
+
+    @Test func taskNamespaceByItsSlotName() throws {
+        let text = try ScenarioInspection.show(try lbapp1(), topic: .iptables, node: "host01", netns: "lbapp1.1", after: 1)
+        #expect(text.contains("-j REDIRECT --to-ports 80"))
+        #expect(text.contains("DOCKER_OUTPUT"))
+    }
+
+    @Test func unknownNodeAndNamespaceAreErrors() throws {
+        #expect(throws: InspectionError.self) {
+            try ScenarioInspection.show(try lbapp1(), topic: .routes, node: "host09", netns: nil, after: 1)
+        }
+        #expect(throws: InspectionError.self) {
+            try ScenarioInspection.show(try lbapp1(), topic: .routes, node: "host01", netns: "nosuch", after: 1)
+        }
+        #expect(throws: InspectionError.self) {
+            try ScenarioInspection.show(try lbapp1(), topic: .routes, node: "host01", netns: nil, after: 9)
+        }
+    }
+
+    @Test func traceFollowsTheSYNThroughTheMeshAndBack() throws {
+        let text = try ScenarioInspection.trace(try lbapp1(), from: "client", to: "host01:81", after: 1)
+        #expect(text.contains("^ nat DOCKER-INGRESS rule 1: DNAT to 172.18.0.2:81"))
+        #expect(text.contains("^ IPVS FWM 256: 172.18.0.2:81 -> 10.0.0."))
+        #expect(text.contains("VXLAN vni 4096") || text.contains("host01:lbapp1.1-eth0"))
+        let last = text.split(separator: "\n").last { $0.contains("SYN,ACK") }
+        #expect(last?.contains("client:eth0  172.17.0.6:81 > 172.17.0.100:") == true)
+    }
+}
