@@ -20,7 +20,7 @@ func replay(_ name: String, seed: UInt64? = nil, directory: String) -> (text: St
 /// snapshot in Golden/NAME.txt. Set SWARMSIM_UPDATE_GOLDEN=1 to rewrite the snapshots after a
 /// deliberate change, and review the diff.
 @Suite struct ScenarioGoldenTests {
-    @Test(arguments: ["lbapp1", "service-discovery", "multi-host-redis"])
+    @Test(arguments: ["lbapp1", "service-discovery", "multi-host-redis", "weighted-failover"])
     func replayMatchesTheSnapshot(name: String) throws {
         let directory = NSTemporaryDirectory() + "swarmsim-golden-\(name)-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -51,6 +51,30 @@ extension ScenarioRun {
         cluster.imageDefaults = Self.imageDefaults
         cluster.onContainerStarted = { [unowned self] container in self.containerStarted(container) }
         cluster.onContainerStopped = { [unowned self] id in self.containerStopped(id) }
+        try createDeclared()
+    }
+
+    /// `swarm.networks` and `swarm.services`: created at time 0 by the first manager, in file
+    /// order, as if `docker network create` and `docker service create` had run then.
+    func createDeclared() throws(SwarmError) {
+        for network in scenario.swarm.networks {
+            _ = try cluster.createNetwork(
+                name: network.name, driver: network.driver.rawValue, attachable: network.attachable,
+                subnet: network.subnet, gateway: network.gateway, encrypted: network.encrypted)
+        }
+        for service in scenario.swarm.services {
+            let mode: ServiceMode
+            switch service.mode {
+            case .replicated(let replicas): mode = .replicated(replicas)
+            case .global: mode = .global
+            }
+            _ = try cluster.createService(
+                ServiceSpec(
+                    name: service.name, image: service.image, mode: mode, ports: service.publish.map(Self.portConfig),
+                    networks: service.networks, endpointMode: service.endpointMode == .dnsrr ? .dnsrr : .vip,
+                    constraints: service.constraints.map(\.description), scheduler: service.scheduler.rawValue,
+                    weights: Dictionary(service.weights.map { ($0.task, $0.weight) }, uniquingKeysWith: { _, last in last })))
+        }
     }
 
     /// What `docker ps` shows for the known images: their entrypoint/command as the CLI quotes
