@@ -1,5 +1,5 @@
 import Foundation
-import SwarmSimScenario
+@testable import SwarmSimScenario
 import TestSupport
 import Testing
 
@@ -90,5 +90,27 @@ import Testing
             let b = try Data(contentsOf: URL(fileURLWithPath: base + "/b/" + file))
             #expect(a == b, "\(file) differs")
         }
+    }
+}
+
+/// What no capture can show (the tap is before PREROUTING, as tcpdump's is): inside the task the
+/// request's destination port is rewritten to 80 by the REDIRECT rule, as the task's conntrack
+/// table records (`conntrack -L` in the task's namespace).
+@Suite struct LBApp1RedirectTests {
+    @Test func theTaskSeesPort80AfterREDIRECT() throws {
+        var scenario = try ScenarioLoader.load(path: repositoryRoot + "/Scenarios/lbapp1.yaml")
+        scenario.steps = Array(scenario.steps.prefix(2))  // create the service, one curl
+        let run = ScenarioRun(scenario: scenario, settings: RunSettings(capture: false))
+        try run.buildWorld()
+        run.runTimeline(drain: .milliseconds(10))
+        let output = try #require(run.stepResults[1]?.output)
+        let container = try #require(
+            run.cluster.allTasks.first { output.contains(String(($0.containerID ?? "-").prefix(12))) })
+        let namespace = try #require(run.cluster.namespace(ofContainer: container.containerID!))
+        let ingress = try #require(container.addresses.first { $0.network == "ingress" }?.address)
+        let listing = namespace.netfilter.conntrack.listing(now: run.simulation.now)
+        // Original direction to the published port 81, reply from the app's port 80.
+        #expect(listing.contains("dst=\(ingress) sport="), "\(listing)")
+        #expect(listing.contains("dport=81 src=\(ingress) dst=10.0.0.2 sport=80"), "\(listing)")
     }
 }
