@@ -57,14 +57,19 @@ final class GoNetHTTPBehaviour: HTTPServerBehaviour {
         Array("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request".utf8)
     }
 
+    /// The HTML signatures of `http.DetectContentType`, in its order, as bytes once (a load run
+    /// sniffs every response).
+    private static let htmlTags: [[UInt8]] = [
+        "<!DOCTYPE HTML", "<HTML", "<HEAD", "<SCRIPT", "<IFRAME", "<H1", "<DIV", "<FONT", "<TABLE",
+        "<A", "<STYLE", "<TITLE", "<B", "<BODY", "<BR", "<P", "<!--",
+    ].map { Array($0.utf8) }
+    private static let xmlPrefix = Array("<?xml".utf8)
+
     /// `http.DetectContentType` (the WHATWG MIME sniffing table) for the bodies our handlers
     /// write: HTML by its tags, XML, else plain UTF-8 text unless binary bytes appear.
     static func detectContentType(_ data: [UInt8]) -> String {
         let prefix = data.prefix(512).drop { $0 == 0x09 || $0 == 0x0A || $0 == 0x0C || $0 == 0x0D || $0 == 0x20 }
-        let htmlTags = ["<!DOCTYPE HTML", "<HTML", "<HEAD", "<SCRIPT", "<IFRAME", "<H1", "<DIV", "<FONT", "<TABLE",
-                        "<A", "<STYLE", "<TITLE", "<B", "<BODY", "<BR", "<P", "<!--"]
-        for tag in htmlTags {
-            let pattern = Array(tag.utf8)
+        for pattern in htmlTags {
             guard prefix.count > pattern.count else { continue }
             let matches = zip(prefix, pattern).allSatisfy { byte, want in
                 (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) == want
@@ -72,7 +77,7 @@ final class GoNetHTTPBehaviour: HTTPServerBehaviour {
             let terminator = prefix[prefix.startIndex + pattern.count]
             if matches && (terminator == 0x20 || terminator == 0x3E) { return "text/html; charset=utf-8" }
         }
-        if prefix.starts(with: Array("<?xml".utf8)) { return "text/xml; charset=utf-8" }
+        if prefix.starts(with: xmlPrefix) { return "text/xml; charset=utf-8" }
         let binary = data.prefix(512).contains { $0 <= 0x08 || $0 == 0x0B || ($0 >= 0x0E && $0 <= 0x1A) || ($0 >= 0x1C && $0 <= 0x1F) }
         return binary ? "application/octet-stream" : "text/plain; charset=utf-8"
     }

@@ -177,3 +177,13 @@ extension Substring {
         return text
     }
 }
+
+extension Substring {
+    /// `split(separator: " ", ...)` over the UTF-8 bytes: start lines are split on the byte
+    /// 0x20 (RFC 9112's SP), and splitting by Character runs grapheme breaking over every byte,
+    /// which cost a tenth of a load run's time (perf).
+    func splitOnSpaces(maxSplits: Int = .max, omittingEmptySubsequences: Bool = true) -> [Substring] {
+        utf8.split(separator: 0x20, maxSplits: maxSplits, omittingEmptySubsequences: omittingEmptySubsequences)
+            .map { Substring($0) }
+    }
+}

@@ -235,7 +235,7 @@ struct HTTPStreamParser {
 
     private func bodyFraming(bodyless: (Int) -> Bool) throws(HTTPParseError) -> HTTPBodyFraming {
         if kind == .response {
-            let parts = startLine.split(separator: " ", maxSplits: 2)
+            let parts = startLine.splitOnSpaces(maxSplits: 2)
             if parts.count >= 2, let status = Int(parts[1]), bodyless(status) || (100..<200).contains(status)
                 || status == 204 || status == 304
             {
@@ -272,7 +272,7 @@ public struct HTTPRequestParser {
     /// The next complete request, or nil when more bytes are needed.
     public mutating func next() throws(HTTPParseError) -> HTTPRequest? {
         guard let message = try stream.next() else { return nil }
-        let parts = message.start.split(separator: " ", omittingEmptySubsequences: false)
+        let parts = message.start.splitOnSpaces(omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty, let version = HTTPVersion(parts[2]) else {
             throw .badStartLine(String(message.start))
         }
@@ -322,7 +322,7 @@ public struct HTTPResponseParser {
     }
 
     private static func response(_ message: (start: Substring, headers: HTTPHeaders, head: [UInt8], body: [UInt8])) throws(HTTPParseError) -> HTTPResponse {
-        let parts = message.start.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        let parts = message.start.splitOnSpaces(maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2, let version = HTTPVersion(parts[0]), parts[1].count == 3, let status = Int(parts[1]) else {
             throw .badStartLine(String(message.start))
         }

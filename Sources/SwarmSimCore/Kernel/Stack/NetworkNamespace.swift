@@ -76,7 +76,11 @@ public final class NetworkNamespace: EventTarget {
     }
 
     public func device(named name: String) -> NetDevice? { devices.first { $0.name == name } }
-    public func device(ifindex: Int32) -> NetDevice? { devices.first { $0.ifindex == ifindex } }
+    public func device(ifindex: Int32) -> NetDevice? {
+        // An index loop: `first(where:)` retained and released every device it passed (perf).
+        for index in devices.indices where devices[index].ifindex == ifindex { return devices[index] }
+        return nil
+    }
 
     /// A locally administered MAC from this namespace's seeded stream, as the kernel's
     /// `eth_random_addr` gives veths and bridges.

@@ -9,8 +9,8 @@ extension TCPConnection {
     func arm(_ timer: inout TCPTimer, kind: UInt32, at time: SimTime) {
         timer.deadline = time
         if let scheduled = timer.scheduledAt, scheduled <= time { return }
-        if let handle = timer.handle { tcp.simulation.cancel(handle) }
-        timer.handle = tcp.simulation.schedule(tcp.event(for: self, kind: kind), at: time)
+        if let handle = timer.handle { simulation.cancel(handle) }
+        timer.handle = simulation.schedule(tcp.event(for: self, kind: kind), at: time)
         timer.scheduledAt = time
     }
 
@@ -34,7 +34,7 @@ extension TCPConnection {
         timer.handle = nil
         guard let deadline = timer.deadline else { return false }
         if deadline > now {
-            timer.handle = tcp.simulation.schedule(tcp.event(for: self, kind: kind), at: deadline)
+            timer.handle = simulation.schedule(tcp.event(for: self, kind: kind), at: deadline)
             timer.scheduledAt = deadline
             return false
         }

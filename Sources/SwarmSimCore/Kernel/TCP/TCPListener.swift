@@ -6,8 +6,9 @@
 /// (`ListenOverflows`); the client retransmits. SYN cookies are not modelled: the SYN queue is
 /// unbounded.
 public final class TCPListener {
-    public unowned let namespace: NetworkNamespace
-    unowned let tcp: TCPProtocol
+    /// `unowned(unsafe)` as `TCPConnection.namespace`: the simulation keeps both alive.
+    public unowned(unsafe) let namespace: NetworkNamespace
+    unowned(unsafe) let tcp: TCPProtocol
     public let address: IPv4Address
     public let port: UInt16
     /// The accept-queue limit (`sk_max_ack_backlog`).

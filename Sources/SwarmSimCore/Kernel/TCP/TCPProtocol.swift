@@ -10,7 +10,10 @@
 /// Randomness is drawn from seeded streams named after the namespace: the secrets of the ISN,
 /// timestamp-offset and ephemeral-port hashes, and the per-connection transmit hashes and IP IDs.
 public final class TCPProtocol: IPErrorHandler, EventTarget {
-    public unowned let namespace: NetworkNamespace
+    /// Owns this protocol; `unowned(unsafe)` as `TCPConnection.namespace` (read on every segment).
+    public unowned(unsafe) let namespace: NetworkNamespace
+    /// The simulation keeps every event target, this protocol and its namespace included.
+    unowned(unsafe) let simulation: Simulation
     /// The namespace's TCP sysctls; changes apply to connections made afterwards (and the
     /// timers of existing ones where Linux reads them at expiry).
     public var settings = TCPSettings()
@@ -54,6 +57,7 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
     init(namespace: NetworkNamespace) {
         self.namespace = namespace
         let simulation = namespace.world.simulation
+        self.simulation = simulation
         let label = "netns \(namespace.machine.name)/\(namespace.name.isEmpty ? "root" : namespace.name) tcp"
         var secrets = simulation.randomStream(named: "\(label) secrets")
         isnSecret = secrets.next()
@@ -65,8 +69,7 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
         targetID = simulation.register(self)
     }
 
-    var simulation: Simulation { namespace.world.simulation }
-    var now: SimTime { namespace.world.simulation.now }
+    var now: SimTime { simulation.now }
 
     // MARK: input
 
