@@ -30,50 +30,28 @@ extension ScenarioRun {
         }
         if let app = KnownImages.application(of: container.image, images: scenario.swarm.images) {
             let port = app.port.map { UInt16($0) }
+            let server: ServerApplication?
             switch app.app {
-            case .httpServer:
-                if let server = try? DockerHTTPServer.start(context: context, port: port ?? 80) {
-                    server.onRequestServed = record
-                    objects.append(server)
-                }
-            case .nginx:
-                if let server = try? NginxServer.start(context: context, port: port ?? 80) {
-                    server.onRequestServed = record
-                    objects.append(server)
-                }
-            case .httpEcho:
-                if let server = try? HTTPEchoServer.start(context: context, port: port ?? 8080) {
-                    server.onRequestServed = record
-                    objects.append(server)
-                }
-            case .tcpEcho:
-                if let server = try? TCPEchoServer.start(context: context, port: port ?? 7) {
-                    server.onRequestServed = record
-                    objects.append(server)
-                }
-            case .udpEcho:
-                if let server = try? UDPEchoServer.start(context: context, port: port ?? 7) {
-                    server.onRequestServed = record
-                    objects.append(server)
-                }
-            case .redis:
-                if let server = try? RedisServer(namespace: namespace, port: port ?? 6379) {
-                    server.onRequestServed = record
-                    objects.append(server)
-                }
-            case .redisNode:
-                if let server = try? RedisNodeApp.start(context: context, port: port ?? 3000) {
-                    server.onRequestServed = record
-                    objects.append(server)
-                }
+            case .httpServer: server = try? DockerHTTPServer.start(context: context, port: port ?? 80)
+            case .nginx: server = try? NginxServer.start(context: context, port: port ?? 80)
+            case .httpEcho: server = try? HTTPEchoServer.start(context: context, port: port ?? 8080)
+            case .tcpEcho: server = try? TCPEchoServer.start(context: context, port: port ?? 7)
+            case .udpEcho: server = try? UDPEchoServer.start(context: context, port: port ?? 7)
+            case .redis: server = try? RedisServer(namespace: namespace, port: port ?? 6379)
+            case .redisNode: server = try? RedisNodeApp.start(context: context, port: port ?? 3000)
             case .dig, .shell:
                 // A client image run as a service runs its command once (its output goes to the
                 // container's log, which swarmsim does not keep).
+                server = nil
                 if !container.arguments.isEmpty {
                     timers.after(.zero) { [unowned self] in
                         runTool(container.arguments, context: context, flavour: .busybox) { _ in }
                     }
                 }
+            }
+            if let server {
+                server.onRequestServed = record
+                objects.append(server)
             }
         }
         containerApps[container.id] = objects
@@ -82,15 +60,8 @@ extension ScenarioRun {
     /// A container stops: its applications stop with it (their sockets close).
     func containerStopped(_ id: String) {
         for object in containerApps[id] ?? [] {
-            switch object {
-            case let server as HTTPServer: server.stop()
-            case let server as TCPEchoServer: server.stop()
-            case let server as UDPEchoServer: server.stop()
-            case let server as RedisServer: server.close()
-            case let server as RedisNodeApp: server.stop()
-            case let server as DNSServer: server.close()
-            default: break
-            }
+            (object as? ServerApplication)?.stop()
+            (object as? DNSServer)?.close()
         }
         // Keep the objects alive until the namespace is gone: callbacks may still be on the stack.
         retiredApps.append(contentsOf: containerApps[id] ?? [])
