@@ -64,7 +64,11 @@ let package = Package(
         .testTarget(name: "KernelCaptureTests", dependencies: ["SwarmSimCore", "SwarmSimCapture", "TestSupport"]),
         .testTarget(name: "SwarmSimAppsTests", dependencies: ["SwarmSimApps", "SwarmSimCore", "TestSupport"]),
         .testTarget(name: "SwarmSimSwarmTests", dependencies: ["SwarmSimSwarm", "SwarmSimCore", "SwarmSimCapture", "TestSupport"]),
-        .testTarget(name: "SwarmSimScenarioTests", dependencies: ["SwarmSimScenario", "SwarmSimCore", "TestSupport"]),
+        // Golden/ holds the scenarios' snapshots, read by path (not bundled resources).
+        .testTarget(
+            name: "SwarmSimScenarioTests", dependencies: ["SwarmSimScenario", "SwarmSimCore", "TestSupport"],
+            exclude: ["Golden"]
+        ),
         .testTarget(name: "swarmsimTests", dependencies: ["swarmsim"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Foundation
 import SwarmSimScenario
 import Testing
 
@@ -51,5 +52,35 @@ import Testing
         #expect(text.contains("VXLAN vni 4096") || text.contains("host01:lbapp1.1-eth0"))
         let last = text.split(separator: "\n").last { $0.contains("SYN,ACK") }
         #expect(last?.contains("client:eth0  172.17.0.6:81 > 172.17.0.100:") == true)
+    }
+}
+
+/// A task replaced in its slot keeps the slot's name; its new container's capture points take the
+/// next `~N` suffix instead of clashing with the old container's files.
+@Suite struct ReplacedTaskCaptureTests {
+    @Test func replacementGetsTheNextSuffix() throws {
+        let text = """
+            name: replace
+            swarm:
+              nodes:
+                - { name: host01, role: manager, address: 172.17.0.6 }
+            steps:
+              - docker service create --name web -p 81:80 katacoda/docker-http-server
+              - fault: { kill-task: web.1 }
+              - sleep 6s
+              - curl host01:81
+            capture:
+              points: [host01:web.1]
+
+            """
+        let directory = NSTemporaryDirectory() + "swarmsim-replace-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scenario = try ScenarioLoader.load(text: text, file: "replace.yaml")
+        let outcome = ScenarioRunner.run(
+            scenario, settings: RunSettings(outputDirectory: directory), out: { _ in }, err: { _ in })
+        let points = try #require(outcome.report?.captures).map(\.point)
+        #expect(points.contains("host01:web.1-eth0"))
+        #expect(points.contains("host01:web.1~2-eth0"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/host01-web.1~2-eth0.pcap"))
     }
 }

@@ -1,19 +1,19 @@
 /// An `http://host[:port][/path]` URL as the clients take it, the scheme optional.
-struct HTTPURL: Equatable {
-    var host: String
-    var port: UInt16
+public struct HTTPURL: Equatable, Sendable {
+    public var host: String
+    public var port: UInt16
     /// Whether the URL named the port (curl's `Host` header then carries it unless it is 80).
-    var explicitPort: Bool
+    public var explicitPort: Bool
     /// The request target: the path (at least `/`) and query, without the fragment.
-    var target: String
+    public var target: String
 
-    enum ParseError: Error, Equatable {
+    public enum ParseError: Error, Equatable {
         case unsupportedScheme(String)
         case badPort
         case noHost
     }
 
-    static func parse(_ text: String) throws(ParseError) -> HTTPURL {
+    public static func parse(_ text: String) throws(ParseError) -> HTTPURL {
         var rest = Substring(text)
         if let separator = rest.firstRange(of: "://") {
             let scheme = rest[..<separator.lowerBound]

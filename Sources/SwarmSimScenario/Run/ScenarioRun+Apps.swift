@@ -16,7 +16,6 @@ extension ScenarioRun {
                 source: source)
         {
             objects.append(server)
-            objects.append(source)
         }
         let context = containerContext(container)
         if let service = container.serviceName, let slot = container.slotName {

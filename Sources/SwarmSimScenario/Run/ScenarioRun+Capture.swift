@@ -49,19 +49,22 @@ extension ScenarioRun {
         for device in devices where !device.isDeleted {
             let descriptor = describe(device)
             guard plan.captures(descriptor) else { continue }
-            var label = descriptor.pointLabel
-            // A replaced task keeps its slot's name; its capture files get the task's full name.
+            // A replaced task keeps its slot's name, so a second container for `lbapp1.1` (or a
+            // re-created device) takes the next free `~N` suffix: `lbapp1.1~2-eth0`.
             var attempt = 1
-            while true {
+            var label = descriptor.pointLabel
+            while captureFailure == nil {
                 do {
-                    let point = try capture.point(
-                        node: descriptor.node, point: label, description: device.qualifiedName)
-                    device.addTap(point)
+                    device.addTap(try capture.point(node: descriptor.node, point: label, description: device.qualifiedName))
                     break
-                } catch {
+                } catch .duplicatePoint {
                     attempt += 1
-                    guard attempt < 100 else { break }
-                    label = descriptor.pointLabel + "~\(attempt)"
+                    label = descriptor.namespaceLabel.map { "\($0)~\(attempt)-\(descriptor.deviceLabel)" }
+                        ?? "\(descriptor.deviceLabel)~\(attempt)"
+                } catch {
+                    // Out of file descriptors or disk: the run's captures are incomplete, which
+                    // the runner reports as a failure rather than writing partial evidence.
+                    captureFailure = error
                 }
             }
         }

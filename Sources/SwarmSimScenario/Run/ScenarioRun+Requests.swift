@@ -49,15 +49,11 @@ extension ScenarioRun {
         return nil
     }
 
-    /// `http://host01:81/x` -> ("host01", 81); the port defaults to 80.
+    /// `http://host01:81/x` -> ("host01", 81), read as the clients read URLs (`HTTPURL`); the
+    /// port defaults to 80, and an unreadable URL is taken as a bare host name.
     static func hostAndPort(_ url: String) -> (String, Int) {
-        var rest = Substring(url)
-        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
-        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
-        if let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]) {
-            return (String(rest[..<colon]), port)
-        }
-        return (String(rest), 80)
+        guard let parsed = try? HTTPURL.parse(url) else { return (url, 80) }
+        return (parsed.host, Int(parsed.port))
     }
 
     /// A failed client's reason in the report's words, from curl's exit code.

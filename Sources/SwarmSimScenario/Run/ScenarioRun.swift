@@ -51,6 +51,8 @@ public final class ScenarioRun {
     var containerApps: [String: [AnyObject]] = [:]
     var capture: CaptureSession?
     var plan: CapturePlan?
+    /// A capture point that could not be opened mid-run (the run then fails with exit 2).
+    var captureFailure: CaptureError?
     var pendingDevices: [NetDevice] = []
     var captureFlushScheduled = false
     /// Per container ID of a task: its service and slot name (`lbapp1.1`).

@@ -62,6 +62,11 @@ public enum ScenarioRunner {
             return RunOutcome(exitCode: 2)
         }
         run.runTimeline()
+        if let failure = run.captureFailure {
+            run.capture?.abandon()
+            err("error: a capture point could not be written: \(failure)")
+            return RunOutcome(exitCode: 2)
+        }
         do {
             try run.capture?.close()
         } catch {
