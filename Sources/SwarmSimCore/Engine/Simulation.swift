@@ -94,14 +94,25 @@ public final class Simulation {
     @discardableResult
     public func run(until deadline: SimTime) -> UInt64 {
         let start = dispatchedCount
-        while let due = queue.peekTime(), due <= deadline {
-            guard let (time, event) = queue.pop() else { break }
+        while let (time, event) = queue.pop(notAfter: deadline) {
             now = time
             dispatchedCount &+= 1
             targets[Int(event.target.rawValue)].handle(event, in: self)
         }
         if deadline != .distantFuture && deadline > now { now = deadline }
         return dispatchedCount - start
+    }
+
+    /// Dispatches the next event if it is due at or before `deadline`, leaving the clock on it; the
+    /// loop for a caller that stops on a condition of its own rather than at a time.
+    /// - Returns: whether an event was dispatched.
+    @discardableResult
+    public func dispatchNext(notAfter deadline: SimTime = .distantFuture) -> Bool {
+        guard let (time, event) = queue.pop(notAfter: deadline) else { return false }
+        now = time
+        dispatchedCount &+= 1
+        targets[Int(event.target.rawValue)].handle(event, in: self)
+        return true
     }
 
     /// Runs for `duration` from now and parks the clock there.

@@ -96,9 +96,7 @@ public enum ScenarioInspection {
         } catch {
             throw InspectionError("connect: \(error)")
         }
-        while !answered, let next = run.simulation.nextEventTime(), next < start + .seconds(3) {
-            run.simulation.run(until: next)
-        }
+        while !answered, run.simulation.dispatchNext(notAfter: start + .seconds(3) - .nanoseconds(1)) {}
         recorder.recording = false
         var lines = ["trace \(from) -> \(host):\(port) (\(address):\(port)) at \(ScenarioRun.clock(start))"]
         for hop in recorder.hops {

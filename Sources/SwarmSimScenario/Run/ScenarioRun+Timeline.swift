@@ -21,9 +21,7 @@ extension ScenarioRun {
             endTime = simulation.now
             return
         }
-        while stepsDone < scenario.steps.count, let next = simulation.nextEventTime() {
-            simulation.run(until: next)
-        }
+        while stepsDone < scenario.steps.count, simulation.dispatchNext() {}
         simulation.run(until: simulation.now + drain)
     }
 

@@ -31,6 +31,23 @@ private final class Recorder: EventTarget {
         #expect(sim.now == SimTime.zero + .milliseconds(5))
     }
 
+    @Test func dispatchNextRunsOneEventAndRespectsTheDeadline() {
+        let sim = Simulation()
+        let r = Recorder()
+        r.id = sim.register(r)
+        sim.schedule(Event(target: r.id, kind: 1), at: SimTime(nanoseconds: 10))
+        sim.schedule(Event(target: r.id, kind: 2), at: SimTime(nanoseconds: 10))
+        sim.schedule(Event(target: r.id, kind: 3), at: SimTime(nanoseconds: 30))
+        #expect(sim.dispatchNext())
+        #expect(r.log.map(\.1) == [1])
+        #expect(sim.dispatchNext(notAfter: SimTime(nanoseconds: 20)))
+        #expect(!sim.dispatchNext(notAfter: SimTime(nanoseconds: 20)))
+        #expect(sim.now == SimTime(nanoseconds: 10))
+        #expect(sim.dispatchNext())
+        #expect(!sim.dispatchNext())
+        #expect(r.log.map(\.1) == [1, 2, 3])
+    }
+
     @Test func eventsAtTheDeadlineRun() {
         let sim = Simulation()
         let r = Recorder()
