@@ -64,8 +64,8 @@ public final class World {
     /// Takes the packet parked in `slot` out of the in-flight table.
     func takeInFlight(_ slot: Int) -> PacketBuffer {
         deliveredFrames += 1
-        let packet = inFlight[slot]!
-        inFlight[slot] = nil
+        // `take()` moves the reference out of the table: no retain and release pair.
+        let packet = inFlight[slot].take().unsafelyUnwrapped
         freeInFlight.append(slot)
         return packet
     }

@@ -5,9 +5,12 @@
 /// and "1.2.3" meaning 1.2.0.3, as `inet_aton` has it, is a surprise nobody wants in a report.
 
 /// An IEEE 802 48-bit MAC address (EUI-48).
-public struct MACAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct MACAddress: PackedHashKey, Sendable, Comparable, CustomStringConvertible {
     /// The 48 bits, first octet (the one sent first) in bits 47...40; bits 63...48 are zero.
     public let value: UInt64
+
+    /// The address as a hash key (the forwarding databases are looked up per frame).
+    @inlinable public var packedWords: (UInt64, UInt64) { (value, 0) }
 
     /// The address with the 48 low bits of `value`; higher bits are ignored.
     @inlinable public init(value: UInt64) {
@@ -81,9 +84,12 @@ public struct MACAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
 }
 
 /// An IPv4 address (RFC 791).
-public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct IPv4Address: PackedHashKey, Sendable, Comparable, CustomStringConvertible {
     /// The address in host order: 10.0.0.2 is 0x0A00_0002.
     public var value: UInt32
+
+    /// The address as a hash key.
+    @inlinable public var packedWords: (UInt64, UInt64) { (UInt64(value), 0) }
 
     @inlinable public init(value: UInt32) { self.value = value }
 

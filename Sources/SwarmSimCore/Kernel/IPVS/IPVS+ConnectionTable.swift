@@ -1,9 +1,11 @@
 /// A connection-table key packed into two words: (protocol, address 1, port 1, address 2,
 /// port 2). Client-side keys are (caddr, cport, vaddr, vport); reply-side keys are (caddr,
 /// cport, reply source address, reply source port).
-struct IPVSConnectionKey: Hashable {
+struct IPVSConnectionKey: PackedHashKey {
     var high: UInt64
     var low: UInt64
+
+    var packedWords: (UInt64, UInt64) { (high, low) }
 
     init(_ proto: IPProtocol, _ address1: IPv4Address, _ port1: UInt16, _ address2: IPv4Address, _ port2: UInt16) {
         high = UInt64(proto.rawValue) << 48 | UInt64(port1) << 32 | UInt64(address1.value)

@@ -31,9 +31,11 @@ public struct NeighbourTable {
         public var isConnected: Bool { state == .permanent || state == .reachable }
     }
 
-    struct Key: Hashable {
+    struct Key: PackedHashKey {
         let device: Int32
         let address: UInt32
+
+        var packedWords: (UInt64, UInt64) { (UInt64(UInt32(bitPattern: device)) << 32 | UInt64(address), 0) }
     }
 
     var entries: [Key: Entry] = [:]

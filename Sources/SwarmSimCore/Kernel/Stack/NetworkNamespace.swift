@@ -48,6 +48,7 @@ public final class NetworkNamespace: EventTarget {
     init(name: String, machine: Machine) {
         self.name = name
         self.machine = machine
+        world = machine.world
         let label = "\(machine.name)/\(name.isEmpty ? "root" : name)"
         randomMACs = machine.world.simulation.randomStream(named: "netns \(label) random MACs")
         ports = machine.world.simulation.randomStream(named: "netns \(label) ephemeral ports")
@@ -61,7 +62,9 @@ public final class NetworkNamespace: EventTarget {
         addAddress(InterfaceAddress(IPv4Address(127, 0, 0, 1), prefixLength: 8), to: lo)
     }
 
-    public var world: World { machine.world }
+    /// The machine's world, kept here too: the packet path reads it at every hop, and one
+    /// stored back-reference is cheaper than two.
+    public unowned(unsafe) let world: World
 
     /// `ip netns` style label used in messages: `host01:ingress_sbox`, `host01` for the root.
     public var qualifiedName: String { name.isEmpty ? machine.name : "\(machine.name):\(name)" }

@@ -185,11 +185,15 @@ enum TCPSeq {
 }
 
 /// The connection lookup key: local and remote address and port (`inet_ehashfn`'s inputs).
-struct TCPFourTuple: Hashable {
+struct TCPFourTuple: PackedHashKey {
     var local: IPv4Address
     var localPort: UInt16
     var remote: IPv4Address
     var remotePort: UInt16
+
+    var packedWords: (UInt64, UInt64) {
+        (UInt64(local.value) << 16 | UInt64(localPort), UInt64(remote.value) << 16 | UInt64(remotePort))
+    }
 }
 
 /// What an application learns about a connection, queued while a segment or timer is being

@@ -2,7 +2,7 @@
 /// the protocol's two "ports". For TCP and UDP they are the ports; for ICMP the source "port"
 /// is the echo identifier and the destination "port" is `type << 8 | code`, as the kernel keys
 /// ICMP by id, type and code.
-public struct ConntrackTuple: Hashable, Sendable, CustomStringConvertible {
+public struct ConntrackTuple: PackedHashKey, Sendable, CustomStringConvertible {
     public var source: IPv4Address
     public var destination: IPv4Address
     public var proto: IPProtocol
@@ -15,6 +15,11 @@ public struct ConntrackTuple: Hashable, Sendable, CustomStringConvertible {
         self.proto = proto
         self.sourcePort = sourcePort
         self.destinationPort = destinationPort
+    }
+
+    public var packedWords: (UInt64, UInt64) {
+        (UInt64(source.value) << 32 | UInt64(destination.value),
+         UInt64(proto.rawValue) << 32 | UInt64(sourcePort) << 16 | UInt64(destinationPort))
     }
 
     /// The tuple of the other direction (`nf_ct_invert_tuple`); nil for an ICMP type that has no
