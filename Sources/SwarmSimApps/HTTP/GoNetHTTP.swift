@@ -30,6 +30,7 @@ final class GoNetHTTPBehaviour: HTTPServerBehaviour {
     func respond(to request: HTTPRequest, sequence: Int, now: SimTime) -> (bytes: [UInt8], keepAlive: Bool) {
         let content = body(request)
         var headers = HTTPHeaders()
+        headers.reserveCapacity(4)
         headers.append("Date", dateCache.date(now))
         headers.append("Content-Length", String(content.count))
         headers.append("Content-Type", Self.detectContentType(content))

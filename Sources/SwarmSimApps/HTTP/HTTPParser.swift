@@ -202,6 +202,7 @@ struct HTTPStreamParser {
         // Lines split on the bytes (in Swift "\r\n" is one Character, so a String split would
         // miss it); only names and values become Strings.
         headers = HTTPHeaders()
+        headers.reserveCapacity(8)
         var lineStart = 0
         var first = true
         let count = head.count

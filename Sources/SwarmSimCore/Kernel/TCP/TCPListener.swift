@@ -100,7 +100,7 @@ public final class TCPListener {
 
     /// The handshake of `request` completed: it moves to the accept queue (`inet_csk_complete_hashdance`).
     func requestEstablished(_ request: TCPConnection) {
-        requests.removeAll { $0 === request }
+        removeRequest(request)
         acceptQueue.append(request)
         request.inAcceptQueue = true
         tcp.counters.passiveOpens += 1
@@ -109,6 +109,15 @@ public final class TCPListener {
 
     /// A half-open request was dropped (timeout, RST, ICMP error).
     func requestDropped(_ request: TCPConnection) {
-        requests.removeAll { $0 === request }
+        removeRequest(request)
+    }
+
+    /// Removes one half-open request by identity: an index loop, as a `removeAll` closure would
+    /// retain and release every request it passed (the list is as long as the SYN backlog).
+    private func removeRequest(_ request: TCPConnection) {
+        for index in requests.indices where requests[index] === request {
+            requests.remove(at: index)
+            return
+        }
     }
 }
