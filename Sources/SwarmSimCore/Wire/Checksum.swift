@@ -18,17 +18,31 @@ public enum InternetChecksum {
     /// message in pieces, every piece but the last must have an even length. The result is
     /// only meaningful mod 0xFFFF; pass it to `fold` or as `initial` to the next `sum`.
     @inlinable public static func sum(_ bytes: UnsafeRawBufferPointer, initial: UInt32 = 0) -> UInt32 {
-        // The one's-complement sum does not depend on byte order (RFC 1071 section 2(B)): sum
-        // host-order 64-bit words with end-around carry, fold to 16 bits, and swap the result
-        // to network order once, instead of swapping every word.
-        var accumulator: UInt64 = 0
+        // The one's-complement sum does not depend on byte order (RFC 1071 section 2(B)), and
+        // 2^16 = 1 modulo 0xFFFF, so it can be taken over 32-bit host-order words (RFC 1071
+        // section 2(C)'s deferred carries): each 64-bit load is split into its two halves and
+        // added into one of two 64-bit accumulators, which cannot overflow below 2^32 words and
+        // carry no dependency on a flag from one addition to the next, so the additions run in
+        // parallel (an add-with-carry chain does one word per cycle). Fold to 16 bits at the end
+        // and swap the result to network order once, instead of swapping every word.
+        var even: UInt64 = 0
+        var odd: UInt64 = 0
         let count = bytes.count
         var offset = 0
-        while offset + 8 <= count {
-            let (total, carry) = accumulator.addingReportingOverflow(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            accumulator = total &+ (carry ? 1 : 0)
+        while offset + 16 <= count {
+            let first = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let second = bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)
+            even &+= (first & 0xFFFF_FFFF) &+ (first >> 32)
+            odd &+= (second & 0xFFFF_FFFF) &+ (second >> 32)
+            offset += 16
+        }
+        if offset + 8 <= count {
+            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            even &+= (word & 0xFFFF_FFFF) &+ (word >> 32)
             offset += 8
         }
+        let (halves, halvesCarry) = even.addingReportingOverflow(odd)
+        var accumulator = halves &+ (halvesCarry ? 1 : 0)
         var tail: UInt64 = 0
         if offset + 4 <= count {
             tail &+= UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))

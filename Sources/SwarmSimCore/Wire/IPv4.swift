@@ -176,8 +176,12 @@ public struct IPv4Packet {
 
     /// Computes the header checksum over `headerLength` bytes and stores it. O(header).
     @inlinable public func fillChecksum() {
-        headerChecksum = 0
-        headerChecksum = InternetChecksum.checksum(UnsafeRawBufferPointer(bytes.wireSlice(0..<headerLength)))
+        // Summing over the stale checksum and adding its complement equals summing over a zero
+        // field (one's-complement subtraction), and does not store to the field right before
+        // loading it, which stalls the load until the store leaves the store buffer.
+        let stale = headerChecksum
+        headerChecksum = InternetChecksum.checksum(
+            UnsafeRawBufferPointer(bytes.wireSlice(0..<headerLength)), initial: UInt32(~stale))
     }
 
     /// Whether the header checksum verifies. O(header).

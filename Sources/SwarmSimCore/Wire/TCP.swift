@@ -142,8 +142,11 @@ public struct TCPSegment {
 
     /// Computes the checksum over pseudo-header, header and data, and stores it. O(n).
     @inlinable public func fillChecksum(source: IPv4Address, destination: IPv4Address) {
-        checksum = 0
-        checksum = foldedSum(source: source, destination: destination)
+        // Over the stale value plus its complement: see `IPv4Packet.fillChecksum`.
+        let stale = checksum
+        let pseudo = InternetChecksum.pseudoHeaderSum(
+            source: source, destination: destination, protocol: .tcp, length: bytes.count)
+        checksum = InternetChecksum.checksum(UnsafeRawBufferPointer(bytes), initial: pseudo &+ UInt32(~stale))
     }
 
     /// Whether the checksum verifies. O(n).

@@ -95,8 +95,13 @@ public struct UDPDatagram {
     /// Computes the checksum over pseudo-header, header and the first `length` bytes, and
     /// stores it. O(n).
     @inlinable public func fillChecksum(source: IPv4Address, destination: IPv4Address) {
-        checksum = 0
-        checksum = computeChecksum(source: source, destination: destination)
+        // Over the stale value plus its complement: see `IPv4Packet.fillChecksum`.
+        let stale = checksum
+        let datagram = UnsafeRawBufferPointer(bytes.wireSlice(0..<Int(length)))
+        let pseudo = InternetChecksum.pseudoHeaderSum(
+            source: source, destination: destination, protocol: .udp, length: Int(length))
+        let sum = InternetChecksum.checksum(datagram, initial: pseudo &+ UInt32(~stale))
+        checksum = sum == 0 ? 0xFFFF : sum
     }
 
     /// Whether the checksum verifies; a zero checksum ("none") counts as verified. O(n).
