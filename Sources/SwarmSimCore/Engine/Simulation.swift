@@ -86,7 +86,7 @@ public final class Simulation {
     /// The time of the next pending event, if any.
     public func nextEventTime() -> SimTime? { queue.peekTime() }
 
-    /// Dispatches every event due at or before `deadline`, in `(time, sequence)` order, then parks
+    /// Dispatches every event due at or before `deadline`, in time order (FIFO among equal times), then parks
     /// the clock on the deadline (so a later `schedule(after:)` counts from there, as ns-3's
     /// `Stop` and SimPy's `run(until=)` do). With `.distantFuture` it runs until the queue is
     /// empty and leaves the clock on the last event.
