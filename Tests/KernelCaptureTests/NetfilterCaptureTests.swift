@@ -268,7 +268,7 @@ import TestSupport
             try client.send([1], to: Topologies.ip("10.0.0.2"), port: 9)
             try client.send([2], to: Topologies.ip("10.0.0.2"), port: 10)
             // A bare TCP SYN (the TCP stack is not needed to see the reset).
-            let syn = PacketBuffer(length: TCPHeader.minimumLength)
+            let syn = PacketBuffer.make(length: TCPHeader.minimumLength)
             TCPHeader(sourcePort: 50000, destinationPort: 80, sequenceNumber: 1000, flags: .syn, window: 64240)
                 .emit(into: syn.bytes, source: Topologies.ip("10.0.0.1"), destination: Topologies.ip("10.0.0.2"))
             try t.a.sendIPv4(syn, from: Topologies.ip("10.0.0.1"), to: Topologies.ip("10.0.0.2"), protocol: .tcp)

@@ -72,7 +72,7 @@ import TestSupport
         // DF is set on UDP by default: too big for the a-router link MTU 1500 fails locally...
         #expect(throws: SocketError.messageTooLong(mtu: 1500)) { try client.send(payload, to: Topologies.ip("10.0.2.2"), port: 7) }
         // ...so send it as a socket with IP_PMTUDISC_DONT would: through the namespace directly.
-        let packet = PacketBuffer(length: 8)
+        let packet = PacketBuffer.make(length: 8)
         payload.withUnsafeBytes { packet.append($0) }
         UDPHeader(sourcePort: 1234, destinationPort: 7, payloadLength: payload.count)
             .emit(into: packet.bytes, source: Topologies.ip("10.0.1.2"), destination: Topologies.ip("10.0.2.2"))

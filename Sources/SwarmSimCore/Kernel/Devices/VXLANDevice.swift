@@ -90,7 +90,7 @@ public final class VXLANDevice: NetDevice {
         let reply = ARPHeader(
             operation: .reply, senderMAC: mac, senderIP: request.targetIP,
             targetMAC: request.senderMAC, targetIP: request.senderIP)
-        let answer = PacketBuffer(length: EthernetHeader.minimumLength + ARPHeader.minimumLength)
+        let answer = PacketBuffer.make(length: EthernetHeader.minimumLength + ARPHeader.minimumLength)
         EthernetHeader(destination: request.senderMAC, source: mac, etherType: .arp).emit(into: answer.bytes)
         reply.emit(into: ARPPacket(unchecked: answer.bytes.wireSlice(from: EthernetHeader.minimumLength)))
         world.deliver(answer, to: self, after: .zero)

@@ -4,58 +4,104 @@
 /// The bytes sit in a buffer with headroom in front, so that encapsulation (VXLAN prepends 50
 /// bytes) and the link layer (14 bytes) are a pointer move, not a copy, as with `skb_push`.
 /// `bytes` always starts at the current outermost header.
-public final class PacketBuffer {
+///
+/// A packet is one allocation: the metadata is the header of a `ManagedBuffer` and the bytes are
+/// its tail, as an `sk_buff`'s data often sits right after it. Every segment a TCP connection
+/// sends is a new packet, so a second block per packet was a tenth of the HTTP benchmark's
+/// allocations. Only a packet that outgrows its block (a large reassembled datagram, headroom
+/// for a second encapsulation) moves its bytes to a block of their own. Packets are created
+/// with `make`, as a `ManagedBuffer` subclass has no initialisers of its own.
+public final class PacketBuffer: ManagedBuffer<PacketMetadata, UInt8> {
     /// Headroom reserved in front of a new packet: room for an Ethernet header and a full VXLAN
     /// encapsulation (14 + 20 + 8 + 8 + 14) with spare.
     public static let defaultHeadroom = 128
 
-    @usableFromInline var storage: UnsafeMutableRawPointer
-    @usableFromInline var capacity: Int
-    @usableFromInline var start: Int
+    /// A packet of `length` zeroed bytes with `headroom` bytes free in front.
+    public static func make(length: Int, headroom: Int = PacketBuffer.defaultHeadroom) -> PacketBuffer {
+        precondition(length >= 0 && headroom >= 0)
+        let capacity = max(headroom + length, 256)
+        let buffer = unsafeDowncast(
+            PacketBuffer.create(minimumCapacity: capacity) { _ in
+                PacketMetadata(storage: UnsafeMutableRawPointer(bitPattern: 0x10).unsafelyUnwrapped, capacity: capacity,
+                               start: headroom, length: length)
+            },
+            to: PacketBuffer.self)
+        buffer.withUnsafeMutablePointerToElements { elements in
+            elements.initialize(repeating: 0, count: capacity)
+            buffer.header.storage = UnsafeMutableRawPointer(elements)
+        }
+        return buffer
+    }
+
+    /// A packet holding a copy of `bytes`.
+    public static func make(copying bytes: UnsafeRawBufferPointer, headroom: Int = PacketBuffer.defaultHeadroom) -> PacketBuffer {
+        let packet = make(length: bytes.count, headroom: headroom)
+        if bytes.count > 0 { (packet.storage + packet.start).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+        return packet
+    }
+
+    /// A packet holding a copy of `bytes`.
+    public static func make(_ bytes: [UInt8], headroom: Int = PacketBuffer.defaultHeadroom) -> PacketBuffer {
+        bytes.withUnsafeBytes { make(copying: $0, headroom: headroom) }
+    }
+
+    deinit {
+        if header.ownsStorage { header.storage.deallocate() }
+    }
+
+    @inlinable var storage: UnsafeMutableRawPointer { header.storage }
+    @inlinable var start: Int {
+        get { header.start }
+        set { header.start = newValue }
+    }
+
     /// Length of the packet from its current start.
-    public private(set) var length: Int
+    @inlinable public private(set) var length: Int {
+        get { header.length }
+        set { header.length = newValue }
+    }
 
     /// `skb->mark`: set by `MARK`, read by IPVS fwmark services and `-m mark`.
-    public var mark: UInt32 = 0
+    @inlinable public var mark: UInt32 {
+        get { header.mark }
+        set { header.mark = newValue }
+    }
     /// `skb->ipvs_property`: set on packets IPVS rewrote; `-m ipvs --ipvs` matches it.
-    public var ipvsProperty = false
+    @inlinable public var ipvsProperty: Bool {
+        get { header.ipvsProperty }
+        set { header.ipvsProperty = newValue }
+    }
     /// `skb->hash`: the flow hash; 0 means not computed yet. Sockets may set it (TCP's random
     /// transmit hash); otherwise the flow dissector computes it when VXLAN needs a source port.
-    public var flowHash: UInt32 = 0
+    @inlinable public var flowHash: UInt32 {
+        get { header.flowHash }
+        set { header.flowHash = newValue }
+    }
     /// The interface the packet arrived on in the current namespace, by ifindex (0 = locally generated).
-    public var inputInterface: Int32 = 0
+    @inlinable public var inputInterface: Int32 {
+        get { header.inputInterface }
+        set { header.inputInterface = newValue }
+    }
     /// `skb->_nfct`: the connection conntrack attached, nil when untracked or INVALID.
-    public var conntrack: ConntrackEntry?
+    public var conntrack: ConntrackEntry? {
+        get { header.conntrack }
+        set { header.conntrack = newValue }
+    }
     /// `ctinfo`: how the packet relates to `conntrack`.
-    public var conntrackInfo: ConntrackInfo = .new
+    public var conntrackInfo: ConntrackInfo {
+        get { header.conntrackInfo }
+        set { header.conntrackInfo = newValue }
+    }
     /// `skb->nf_trace`: set by `-j TRACE`; `swarmsim trace` follows such packets.
-    public var nfTrace = false
+    public var nfTrace: Bool {
+        get { header.nfTrace }
+        set { header.nfTrace = newValue }
+    }
     /// Why the model rewrote or dropped this packet, shown as the pcapng packet comment.
-    public var comment: String?
-
-    /// A packet of `length` zeroed bytes with `headroom` bytes free in front.
-    public init(length: Int, headroom: Int = PacketBuffer.defaultHeadroom) {
-        precondition(length >= 0 && headroom >= 0)
-        capacity = max(headroom + length, 256)
-        storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        storage.initializeMemory(as: UInt8.self, repeating: 0, count: capacity)
-        start = headroom
-        self.length = length
+    public var comment: String? {
+        get { header.comment }
+        set { header.comment = newValue }
     }
-
-    /// A packet holding a copy of `bytes`.
-    public convenience init(copying bytes: UnsafeRawBufferPointer, headroom: Int = PacketBuffer.defaultHeadroom) {
-        self.init(length: bytes.count, headroom: headroom)
-        if bytes.count > 0 { (storage + start).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
-    }
-
-    /// A packet holding a copy of `bytes`.
-    public convenience init(_ bytes: [UInt8], headroom: Int = PacketBuffer.defaultHeadroom) {
-        self.init(length: 0, headroom: headroom)
-        bytes.withUnsafeBytes { self.append($0) }
-    }
-
-    deinit { storage.deallocate() }
 
     /// The packet's bytes from its current outermost header. Valid until the next call that
     /// changes the length or headroom.
@@ -97,7 +143,7 @@ public final class PacketBuffer {
 
     /// Appends `more` at the end.
     public func append(_ more: UnsafeRawBufferPointer) {
-        let tail = capacity - start - length
+        let tail = header.capacity - start - length
         if more.count > tail { regrow(headroom: start, tailroom: more.count) }
         if more.count > 0 { (storage + start + length).copyMemory(from: more.baseAddress!, byteCount: more.count) }
         length += more.count
@@ -106,7 +152,7 @@ public final class PacketBuffer {
     /// Grows the packet by `count` zero bytes at the end and returns the new tail.
     @discardableResult
     public func extend(by count: Int) -> UnsafeMutableRawBufferPointer {
-        let tail = capacity - start - length
+        let tail = header.capacity - start - length
         if count > tail { regrow(headroom: start, tailroom: count) }
         (storage + start + length).initializeMemory(as: UInt8.self, repeating: 0, count: count)
         length += count
@@ -115,7 +161,7 @@ public final class PacketBuffer {
 
     /// A deep copy with the same metadata, as `skb_copy` (bridges flooding, broadcast on a segment).
     public func copy() -> PacketBuffer {
-        let other = PacketBuffer(copying: UnsafeRawBufferPointer(bytes), headroom: max(start, PacketBuffer.defaultHeadroom))
+        let other = PacketBuffer.make(copying: UnsafeRawBufferPointer(bytes), headroom: max(start, PacketBuffer.defaultHeadroom))
         other.mark = mark
         other.ipvsProperty = ipvsProperty
         other.flowHash = flowHash
@@ -142,14 +188,43 @@ public final class PacketBuffer {
         comment = comment.map { $0 + "; " + reason } ?? reason
     }
 
+    /// Moves the bytes to a block of their own with room for `headroom` in front and `tailroom`
+    /// behind (the tail of this object cannot grow).
     private func regrow(headroom: Int, tailroom: Int) {
-        let newCapacity = max(capacity * 2, headroom + length + tailroom + 64)
+        let newCapacity = max(header.capacity * 2, headroom + length + tailroom + 64)
         let fresh = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
         fresh.initializeMemory(as: UInt8.self, repeating: 0, count: newCapacity)
         fresh.advanced(by: headroom).copyMemory(from: storage + start, byteCount: length)
-        storage.deallocate()
-        storage = fresh
-        capacity = newCapacity
+        if header.ownsStorage { header.storage.deallocate() }
+        header.storage = fresh
+        header.ownsStorage = true
+        header.capacity = newCapacity
         start = headroom
+    }
+}
+
+/// What a packet keeps besides its bytes: the header of its `PacketBuffer` block.
+public struct PacketMetadata {
+    /// Where the bytes are: the block's own tail, or a block of their own after a regrow.
+    @usableFromInline var storage: UnsafeMutableRawPointer
+    /// Whether `storage` was allocated apart (and is freed with the packet).
+    @usableFromInline var ownsStorage = false
+    @usableFromInline var capacity: Int
+    @usableFromInline var start: Int
+    @usableFromInline var length: Int
+    @usableFromInline var mark: UInt32 = 0
+    @usableFromInline var ipvsProperty = false
+    @usableFromInline var flowHash: UInt32 = 0
+    @usableFromInline var inputInterface: Int32 = 0
+    @usableFromInline var conntrack: ConntrackEntry?
+    @usableFromInline var conntrackInfo: ConntrackInfo = .new
+    @usableFromInline var nfTrace = false
+    @usableFromInline var comment: String?
+
+    @usableFromInline init(storage: UnsafeMutableRawPointer, capacity: Int, start: Int, length: Int) {
+        self.storage = storage
+        self.capacity = capacity
+        self.start = start
+        self.length = length
     }
 }

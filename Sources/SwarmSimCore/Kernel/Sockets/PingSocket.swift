@@ -34,7 +34,7 @@ public final class PingSocket {
         guard let (_, _, from) = namespace.routeOutput(to: destination, from: source) else {
             throw .networkUnreachable
         }
-        let packet = PacketBuffer(length: ICMPv4Message.headerLength)
+        let packet = PacketBuffer.make(length: ICMPv4Message.headerLength)
         payload.withUnsafeBytes { packet.append($0) }
         ICMPv4Message.echoRequest(identifier: identifier, sequence: sequence).emit(into: packet.bytes)
         do {

@@ -88,7 +88,7 @@ public final class UDPSocket {
         guard let (_, _, source) = namespace.routeOutput(
             to: destination, from: localAddress.isUnspecified ? nil : localAddress)
         else { throw .networkUnreachable }
-        let packet = PacketBuffer(length: UDPHeader.minimumLength)
+        let packet = PacketBuffer.make(length: UDPHeader.minimumLength)
         packet.append(payload)
         UDPHeader(sourcePort: localPort, destinationPort: port, payloadLength: payload.count)
             .emit(into: packet.bytes, source: source, destination: destination)

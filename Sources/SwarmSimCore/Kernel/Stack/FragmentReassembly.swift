@@ -62,7 +62,7 @@ extension NetworkNamespace {
         }
         reassembly.pending[key] = nil
         reassembly.order.removeAll { $0 == key }
-        let whole = PacketBuffer(header + data)
+        let whole = PacketBuffer.make(header + data)
         let wholeIP = IPv4Packet(unchecked: whole.bytes)
         wholeIP.totalLength = UInt16(clamping: header.count + total)
         wholeIP.bytes.setWireUInt16(wholeIP.bytes.wireUInt16(at: 6) & 0x4000, at: 6)  // clear MF and offset, keep DF

@@ -62,7 +62,7 @@ extension NetworkNamespace {
     }
 
     func sendARP(_ arp: ARPHeader, to destination: MACAddress, on device: NetDevice) {
-        let packet = PacketBuffer(length: EthernetHeader.minimumLength + ARPHeader.minimumLength)
+        let packet = PacketBuffer.make(length: EthernetHeader.minimumLength + ARPHeader.minimumLength)
         EthernetHeader(destination: destination, source: device.mac, etherType: .arp).emit(into: packet.bytes)
         arp.emit(into: packet.bytes.wireSlice(from: EthernetHeader.minimumLength))
         device.transmit(packet)

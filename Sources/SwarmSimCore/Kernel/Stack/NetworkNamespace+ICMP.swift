@@ -31,7 +31,7 @@ extension NetworkNamespace {
         to destination: IPv4Address, from source: IPv4Address, identifier: UInt16, sequence: UInt16,
         data: UnsafeRawBufferPointer, dscp: UInt8
     ) {
-        let reply = PacketBuffer(length: ICMPv4Message.headerLength)
+        let reply = PacketBuffer.make(length: ICMPv4Message.headerLength)
         reply.append(data)
         ICMPv4Message.echoReply(identifier: identifier, sequence: sequence).emit(into: reply.bytes)
         // The kernel's ICMP socket sends with IP_PMTUDISC_DONT: no DF on replies and errors.
@@ -63,7 +63,7 @@ extension NetworkNamespace {
             return
         }
         let quoted = min(packet.length, NetworkNamespace.icmpErrorQuoteLimit)
-        let error = PacketBuffer(length: ICMPv4Message.headerLength)
+        let error = PacketBuffer.make(length: ICMPv4Message.headerLength)
         error.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(packet.bytes)[0..<quoted]))
         message.emit(into: error.bytes)
         counters.icmpOutErrors += 1

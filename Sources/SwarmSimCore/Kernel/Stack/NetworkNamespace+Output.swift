@@ -134,7 +134,7 @@ extension NetworkNamespace {
         var offset = 0
         while offset < payload.count {
             let size = min(chunk, payload.count - offset)
-            let piece = PacketBuffer(copying: UnsafeRawBufferPointer(rebasing: payload[offset..<offset + size]))
+            let piece = PacketBuffer.make(copying: UnsafeRawBufferPointer(rebasing: payload[offset..<offset + size]))
             var fragmentHeader = header
             fragmentHeader.optionsLength = 0
             fragmentHeader.totalLength = UInt16(IPv4Header.minimumLength + size)

@@ -20,7 +20,7 @@ extension NetworkNamespace {
             acknowledgment = tcp.sequenceNumber &+ occupied
             replyFlags.insert(.ack)
         }
-        let reset = PacketBuffer(length: TCPHeader.minimumLength)
+        let reset = PacketBuffer.make(length: TCPHeader.minimumLength)
         TCPHeader(sourcePort: tcp.destinationPort, destinationPort: tcp.sourcePort, sequenceNumber: sequence,
             acknowledgmentNumber: acknowledgment, flags: replyFlags, window: 0)
             .emit(into: reset.bytes, source: ip.destination, destination: ip.source)

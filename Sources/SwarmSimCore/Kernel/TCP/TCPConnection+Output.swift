@@ -252,7 +252,7 @@ extension TCPConnection {
             window = selectWindow()
         }
         let headerLength = TCPHeader.minimumLength + options.encodedLength
-        let packet = PacketBuffer(length: headerLength + dataLength)
+        let packet = PacketBuffer.make(length: headerLength + dataLength)
         if dataLength > 0 {
             sendBuffer.copy(from: dataSeq, length: dataLength, to: packet.bytes.wireSlice(from: headerLength))
         }
@@ -359,7 +359,7 @@ extension TCPConnection {
             ack = segment.endSeq
             flags.insert(.ack)
         }
-        let packet = PacketBuffer(length: TCPHeader.minimumLength)
+        let packet = PacketBuffer.make(length: TCPHeader.minimumLength)
         TCPHeader(sourcePort: localPort, destinationPort: remotePort, sequenceNumber: seq, acknowledgmentNumber: ack,
             flags: flags, window: 0).emit(into: packet.bytes, source: localAddress, destination: remoteAddress)
         packet.flowHash = txHash
