@@ -59,11 +59,14 @@ public class NetDevice: EventTarget {
         self.namespace = namespace
         self.mac = mac
         self.mtu = mtu
+        world = namespace.world
         ifindex = namespace.machine.allocateIfindex()
         targetID = namespace.world.simulation.register(self)
     }
 
-    var world: World { namespace.world }
+    /// The world, kept here as well as on the namespace: read at every hop, and a stored
+    /// `unowned(unsafe)` reference is read without the retain a computed chain costs.
+    unowned(unsafe) let world: World
 
     /// Attaches a capture point: it sees every frame sent or received from now on.
     public func addTap(_ tap: FrameTap) {
