@@ -35,10 +35,15 @@ public final class HTTPServer {
         var closing = false
         var requests = 0
         var idleTimer: AppTimers.Token?
+        /// The server, for the connection's callbacks: they capture the session alone, a single
+        /// reference that serves as their context, so accepting a connection allocates no closure
+        /// contexts.
+        weak var server: HTTPServer?
 
-        init(id: Int, connection: TCPConnection) {
+        init(id: Int, connection: TCPConnection, server: HTTPServer) {
             self.id = id
             self.connection = connection
+            self.server = server
         }
     }
 
@@ -70,13 +75,13 @@ public final class HTTPServer {
     private func accept(_ connection: TCPConnection) {
         // Go and nginx both set TCP_NODELAY on accepted connections.
         connection.noDelay = true
-        let session = Session(id: nextSessionID, connection: connection)
+        let session = Session(id: nextSessionID, connection: connection, server: self)
         nextSessionID += 1
         sessions[session.id] = session
         // The callbacks hold the session; the connection drops them once closed, ending the cycle.
-        connection.onData = { [weak self] bytes in self?.receive(bytes, on: session) }
-        connection.onEndOfStream = { [weak self] in self?.end(session) }
-        connection.onClosed = { [weak self] _ in self?.forget(session) }
+        connection.onData = { [session] bytes in session.server?.receive(bytes, on: session) }
+        connection.onEndOfStream = { [session] in session.server?.end(session) }
+        connection.onClosed = { [session] _ in session.server?.forget(session) }
         armIdleTimer(session)
     }
 
