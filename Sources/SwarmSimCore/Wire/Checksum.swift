@@ -18,54 +18,118 @@ public enum InternetChecksum {
     /// message in pieces, every piece but the last must have an even length. The result is
     /// only meaningful mod 0xFFFF; pass it to `fold` or as `initial` to the next `sum`.
     @inlinable public static func sum(_ bytes: UnsafeRawBufferPointer, initial: UInt32 = 0) -> UInt32 {
+        guard let base = bytes.baseAddress else { return initial }
+        return sum(base, count: bytes.count, initial: initial)
+    }
+
+    /// `sum(_:initial:)` over `count` bytes at `base`. O(n).
+    @inlinable public static func sum(_ base: UnsafeRawPointer, count: Int, initial: UInt32 = 0) -> UInt32 {
         // The one's-complement sum does not depend on byte order (RFC 1071 section 2(B)), and
         // 2^16 = 1 modulo 0xFFFF, so it can be taken over 32-bit host-order words (RFC 1071
         // section 2(C)'s deferred carries): each 64-bit load is split into its two halves and
-        // added into one of two 64-bit accumulators, which cannot overflow below 2^32 words and
-        // carry no dependency on a flag from one addition to the next, so the additions run in
-        // parallel (an add-with-carry chain does one word per cycle). Fold to 16 bits at the end
-        // and swap the result to network order once, instead of swapping every word.
-        var even: UInt64 = 0
-        var odd: UInt64 = 0
-        let count = bytes.count
+        // added into 64-bit accumulators, which cannot overflow below 2^32 words. There is no
+        // flag dependency from one addition to the next (an add-with-carry chain does one word
+        // per cycle), and four independent accumulators over 64 bytes per round let the
+        // compiler keep them in vector registers and the additions overlap. Fold to 16 bits at
+        // the end and swap to network order once, instead of swapping every word.
+        var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0, d: UInt64 = 0
+        var e: UInt64 = 0, f: UInt64 = 0, g: UInt64 = 0, h: UInt64 = 0
         var offset = 0
-        while offset + 16 <= count {
-            let first = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            let second = bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)
-            even &+= (first & 0xFFFF_FFFF) &+ (first >> 32)
-            odd &+= (second & 0xFFFF_FFFF) &+ (second >> 32)
-            offset += 16
+        @inline(__always) func load(_ at: Int) -> UInt64 { base.loadUnaligned(fromByteOffset: at, as: UInt64.self) }
+        @inline(__always) func halves(_ word: UInt64) -> UInt64 { (word & 0xFFFF_FFFF) &+ (word &>> 32) }
+        while offset &+ 64 <= count {
+            a &+= halves(load(offset))
+            b &+= halves(load(offset &+ 8))
+            c &+= halves(load(offset &+ 16))
+            d &+= halves(load(offset &+ 24))
+            e &+= halves(load(offset &+ 32))
+            f &+= halves(load(offset &+ 40))
+            g &+= halves(load(offset &+ 48))
+            h &+= halves(load(offset &+ 56))
+            offset &+= 64
         }
-        if offset + 8 <= count {
-            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            even &+= (word & 0xFFFF_FFFF) &+ (word >> 32)
-            offset += 8
+        if offset &+ 32 <= count {
+            a &+= halves(load(offset))
+            b &+= halves(load(offset &+ 8))
+            c &+= halves(load(offset &+ 16))
+            d &+= halves(load(offset &+ 24))
+            offset &+= 32
         }
-        let (halves, halvesCarry) = even.addingReportingOverflow(odd)
-        var accumulator = halves &+ (halvesCarry ? 1 : 0)
-        var tail: UInt64 = 0
-        if offset + 4 <= count {
-            tail &+= UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-            offset += 4
+        if offset &+ 16 <= count {
+            e &+= halves(load(offset))
+            f &+= halves(load(offset &+ 8))
+            offset &+= 16
         }
-        if offset + 2 <= count {
-            tail &+= UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-            offset += 2
+        if offset &+ 8 <= count {
+            g &+= halves(load(offset))
+            offset &+= 8
+        }
+        if offset &+ 4 <= count {
+            h &+= UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            offset &+= 4
+        }
+        if offset &+ 2 <= count {
+            a &+= UInt64(base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            offset &+= 2
         }
         if offset < count {
             // The odd last byte is the high byte of a network-order word padded with zero.
-            tail &+= UInt64(UInt16(bigEndian: UInt16(bytes[offset]) << 8))
+            b &+= UInt64(UInt16(bigEndian: UInt16(base.load(fromByteOffset: offset, as: UInt8.self)) << 8))
         }
-        let (total, carry) = accumulator.addingReportingOverflow(tail)
-        accumulator = total &+ (carry ? 1 : 0)
-        var folded = (accumulator & 0xFFFF_FFFF) &+ (accumulator >> 32)
-        folded = (folded & 0xFFFF) &+ (folded >> 16)
-        folded = (folded & 0xFFFF) &+ (folded >> 16)
-        folded = (folded & 0xFFFF) &+ (folded >> 16)
+        // An accumulator gains less than 2^33 per word, so it cannot overflow before 2^31 words
+        // (16 GiB); folding each to its halves first keeps the total below 2^36.
+        let total = halves(a) &+ halves(b) &+ halves(c) &+ halves(d) &+ halves(e) &+ halves(f) &+ halves(g) &+ halves(h)
+        return fromHostOrder(total, initial: initial)
+    }
+
+    /// Folds a host-order sum of 32-bit words to 16 bits, swaps it to network order and adds
+    /// it to `initial`: the last step of `sum`.
+    @inlinable @inline(__always) static func fromHostOrder(_ total: UInt64, initial: UInt32) -> UInt32 {
+        var folded = (total & 0xFFFF_FFFF) &+ (total &>> 32)
+        folded = (folded & 0xFFFF) &+ (folded &>> 16)
+        folded = (folded & 0xFFFF) &+ (folded &>> 16)
+        folded = (folded & 0xFFFF) &+ (folded &>> 16)
         let networkOrder = UInt64(UInt16(bigEndian: UInt16(truncatingIfNeeded: folded)))
-        var result = UInt64(initial) &+ networkOrder
-        result = (result & 0xFFFF_FFFF) &+ (result >> 32)
-        return UInt32(truncatingIfNeeded: result)
+        let result = UInt64(initial) &+ networkOrder
+        return UInt32(truncatingIfNeeded: (result & 0xFFFF_FFFF) &+ (result &>> 32))
+    }
+
+    /// The partial sum `complete` less the partial sum of `pulled`, bytes at its start: what
+    /// Linux's `skb_postpull_rcsum` does to a received packet's `CHECKSUM_COMPLETE` sum
+    /// (`skb->csum`) when a header is pulled, so that an inner checksum verifies against the
+    /// sum the outer layer already took without reading the data again. `pulled` must have an
+    /// even length. A correct IPv4 header sums to 0xFFFF, which is zero in one's complement,
+    /// so pulling one changes nothing (Linux does not adjust for it either). O(pulled).
+    @inlinable public static func pull(_ pulled: UnsafeRawBufferPointer, from complete: UInt32) -> UInt32 {
+        UInt32(foldedSum(complete)) &+ UInt32(~foldedSum(sum(pulled)))
+    }
+
+    /// Whether a segment whose bytes have the partial sum `complete` verifies against a
+    /// pseudo-header sum: Linux `__skb_checksum_validate_complete`. O(1).
+    @inlinable public static func verifies(complete: UInt32, pseudoHeaderSum: UInt32) -> Bool {
+        fold(UInt32(foldedSum(complete)) &+ UInt32(foldedSum(pseudoHeaderSum))) == 0
+    }
+
+    /// A partial sum folded to 16 bits with end-around carry, not complemented. O(1).
+    @inlinable @inline(__always) static func foldedSum(_ sum: UInt32) -> UInt16 {
+        var folded = (sum & 0xFFFF) &+ (sum &>> 16)
+        folded = (folded & 0xFFFF) &+ (folded &>> 16)
+        return UInt16(truncatingIfNeeded: folded)
+    }
+
+    /// The partial sum of the two 16-bit halves of a 32-bit network-order value, for sums taken
+    /// from field values instead of bytes. O(1).
+    @inlinable @inline(__always) public static func sum(word: UInt32) -> UInt32 {
+        (word &>> 16) &+ (word & 0xFFFF)
+    }
+
+    /// `sum` over the 20 bytes at `base`, the size of an IPv4 header without options. O(1).
+    @inlinable @inline(__always) public static func sumOfTwentyBytes(_ base: UnsafeRawPointer) -> UInt32 {
+        let total = UInt64(base.loadUnaligned(as: UInt32.self)) &+ UInt64(base.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+            &+ UInt64(base.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            &+ UInt64(base.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
+            &+ UInt64(base.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+        return fromHostOrder(total, initial: 0)
     }
 
     /// Folds a partial sum to 16 bits with end-around carry and complements it: the value to

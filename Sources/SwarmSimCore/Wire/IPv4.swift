@@ -59,7 +59,15 @@ public struct IPv4Packet {
 
     /// Throws unless the buffer holds the fixed header, IHL is at least 5, and the buffer holds
     /// `totalLength` bytes, which hold the whole header (the checks of Linux `ip_rcv_core`).
-    @inlinable public func checkLength() throws(WireError) {
+    @inlinable @inline(__always) public func checkLength() throws(WireError) {
+        // One inlined test for the usual, valid case; the error path is out of line.
+        if _fastPath(bytes.count >= IPv4Header.minimumLength && ihl >= 5 && Int(totalLength) >= headerLength
+            && bytes.count >= Int(totalLength)) { return }
+        try lengthError()
+    }
+
+    /// The checks of `checkLength` one by one, for the error that names the first to fail.
+    @usableFromInline @inline(never) func lengthError() throws(WireError) {
         if bytes.count < IPv4Header.minimumLength {
             throw .truncated(layer: .ipv4, needed: IPv4Header.minimumLength, available: bytes.count)
         }
@@ -186,7 +194,12 @@ public struct IPv4Packet {
 
     /// Whether the header checksum verifies. O(header).
     @inlinable public func verifyChecksum() -> Bool {
-        InternetChecksum.checksum(UnsafeRawBufferPointer(bytes.wireSlice(0..<headerLength))) == 0
+        let length = headerLength
+        if length == IPv4Header.minimumLength, let base = bytes.baseAddress {
+            // Nearly every header has no options: five words, without the general loop.
+            return InternetChecksum.fold(InternetChecksum.sumOfTwentyBytes(UnsafeRawPointer(base))) == 0
+        }
+        return InternetChecksum.checksum(UnsafeRawBufferPointer(bytes.wireSlice(0..<length))) == 0
     }
 }
 
@@ -254,13 +267,24 @@ public struct IPv4Header: Hashable, Sendable {
         if packet.version != 4 { throw .invalidField(layer: .ipv4, field: "version", value: Int(packet.version)) }
         try packet.checkLength()
         if verifyChecksum && !packet.verifyChecksum() { throw .badChecksum(layer: .ipv4) }
-        return IPv4Header(
-            dscp: packet.dscp, ecn: packet.ecn, totalLength: packet.totalLength,
-            identification: packet.identification, dontFragment: packet.dontFragment,
-            moreFragments: packet.moreFragments, fragmentOffset: packet.fragmentOffset, ttl: packet.ttl,
-            protocol: packet.protocol, source: packet.source, destination: packet.destination,
-            optionsLength: packet.headerLength - minimumLength
-        )
+        return IPv4Header(packet)
+    }
+
+    /// The fields of a checked view, read field by field into the result (see `TCPHeader`'s
+    /// reading initialiser for why not through a temporary).
+    @inlinable init(_ packet: IPv4Packet) {
+        dscp = packet.dscp
+        ecn = packet.ecn
+        totalLength = packet.totalLength
+        identification = packet.identification
+        dontFragment = packet.dontFragment
+        moreFragments = packet.moreFragments
+        fragmentOffset = packet.fragmentOffset
+        ttl = packet.ttl
+        self.protocol = packet.protocol
+        source = packet.source
+        destination = packet.destination
+        optionsLength = packet.headerLength - IPv4Header.minimumLength
     }
 
     /// Writes the header and its checksum. Option bytes, if `optionsLength > 0`, must already
@@ -268,17 +292,27 @@ public struct IPv4Header: Hashable, Sendable {
     @inlinable public func emit(into packet: IPv4Packet) {
         precondition(optionsLength >= 0 && optionsLength <= 40 && optionsLength % 4 == 0, "bad IPv4 options length")
         precondition(packet.bytes.count >= headerLength, "IPv4 buffer too short for the header")
-        packet.bytes.setWireUInt8(0x40 | UInt8(headerLength / 4), at: IPv4Packet.Field.versionIHL)
-        packet.bytes.setWireUInt8(dscp << 2 | (ecn & 0x03), at: IPv4Packet.Field.dscpECN)
-        packet.totalLength = totalLength
-        packet.identification = identification
+        // The header is five 32-bit words, written whole, and the checksum is summed from the
+        // values rather than read back: a wide load over narrower stores still in the store
+        // buffer cannot be forwarded from them and waits until they reach the cache.
         let flags: UInt16 = (dontFragment ? 0x4000 : 0) | (moreFragments ? 0x2000 : 0)
-        packet.bytes.setWireUInt16(flags | (fragmentOffset & 0x1FFF), at: IPv4Packet.Field.flagsFragment)
-        packet.ttl = ttl
-        packet.protocol = `protocol`
-        packet.source = source
-        packet.destination = destination
-        packet.fillChecksum()
+        let versionLength = UInt32(0x40 | UInt8(headerLength / 4)) << 24 | UInt32(dscp << 2 | (ecn & 0x03)) << 16
+            | UInt32(totalLength)
+        let fragment = UInt32(identification) << 16 | UInt32(flags | (fragmentOffset & 0x1FFF))
+        let ttlProtocol = UInt32(ttl) << 24 | UInt32(`protocol`.rawValue) << 16
+        var sum = InternetChecksum.sum(word: versionLength) &+ InternetChecksum.sum(word: fragment)
+            &+ InternetChecksum.sum(word: ttlProtocol) &+ InternetChecksum.sum(word: source.value)
+            &+ InternetChecksum.sum(word: destination.value)
+        if optionsLength > 0 {
+            sum = InternetChecksum.sum(
+                UnsafeRawBufferPointer(packet.bytes.wireSlice(IPv4Packet.Field.options..<headerLength)), initial: sum)
+        }
+        let bytes = packet.bytes
+        bytes.setWireUInt32(versionLength, at: IPv4Packet.Field.versionIHL)
+        bytes.setWireUInt32(fragment, at: IPv4Packet.Field.identification)
+        bytes.setWireUInt32(ttlProtocol | UInt32(InternetChecksum.fold(sum)), at: IPv4Packet.Field.ttl)
+        bytes.setWireUInt32(source.value, at: IPv4Packet.Field.source)
+        bytes.setWireUInt32(destination.value, at: IPv4Packet.Field.destination)
     }
 
     /// Writes the header and its checksum at the start of `bytes`; see `emit(into:)`.

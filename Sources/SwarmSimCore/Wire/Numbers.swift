@@ -11,13 +11,13 @@ public struct EtherType: RawRepresentable, Hashable, Sendable, CustomStringConve
     @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
 
     /// Internet Protocol version 4 (RFC 894).
-    public static let ipv4 = EtherType(rawValue: 0x0800)
+    @inlinable public static var ipv4: EtherType { EtherType(rawValue: 0x0800) }
     /// Address Resolution Protocol (RFC 826).
-    public static let arp = EtherType(rawValue: 0x0806)
+    @inlinable public static var arp: EtherType { EtherType(rawValue: 0x0806) }
     /// Internet Protocol version 6 (RFC 2464).
-    public static let ipv6 = EtherType(rawValue: 0x86DD)
+    @inlinable public static var ipv6: EtherType { EtherType(rawValue: 0x86DD) }
     /// An IEEE 802.1Q VLAN tag follows; not modelled beyond being recognised.
-    public static let vlan = EtherType(rawValue: 0x8100)
+    @inlinable public static var vlan: EtherType { EtherType(rawValue: 0x8100) }
 
     /// Names as Wireshark shows them; unknown values in hex, e.g. "0x88cc".
     public var description: String {
@@ -38,15 +38,15 @@ public struct IPProtocol: RawRepresentable, Hashable, Sendable, CustomStringConv
     @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// Internet Control Message Protocol (RFC 792).
-    public static let icmp = IPProtocol(rawValue: 1)
+    @inlinable public static var icmp: IPProtocol { IPProtocol(rawValue: 1) }
     /// Transmission Control Protocol (RFC 9293).
-    public static let tcp = IPProtocol(rawValue: 6)
+    @inlinable public static var tcp: IPProtocol { IPProtocol(rawValue: 6) }
     /// User Datagram Protocol (RFC 768).
-    public static let udp = IPProtocol(rawValue: 17)
+    @inlinable public static var udp: IPProtocol { IPProtocol(rawValue: 17) }
     /// Encapsulating Security Payload (RFC 4303); Docker's encrypted overlay uses it.
-    public static let esp = IPProtocol(rawValue: 50)
+    @inlinable public static var esp: IPProtocol { IPProtocol(rawValue: 50) }
     /// Stream Control Transmission Protocol (RFC 9260); Docker publishes SCTP ports too.
-    public static let sctp = IPProtocol(rawValue: 132)
+    @inlinable public static var sctp: IPProtocol { IPProtocol(rawValue: 132) }
 
     /// Names as `iptables -p` and /etc/protocols spell them; unknown values as the number.
     public var description: String {

@@ -58,7 +58,14 @@ public struct TCPSegment {
 
     /// Throws unless the buffer holds the fixed header and `headerLength` bytes, with a data
     /// offset of at least 5 (the checks of Linux `tcp_v4_rcv`).
-    @inlinable public func checkLength() throws(WireError) {
+    @inlinable @inline(__always) public func checkLength() throws(WireError) {
+        // One inlined test for the usual, valid case; the error path is out of line.
+        if _fastPath(bytes.count >= TCPHeader.minimumLength && dataOffset >= 5 && bytes.count >= headerLength) { return }
+        try lengthError()
+    }
+
+    /// The checks of `checkLength` one by one, for the error that names the first to fail.
+    @usableFromInline @inline(never) func lengthError() throws(WireError) {
         if bytes.count < TCPHeader.minimumLength {
             throw .truncated(layer: .tcp, needed: TCPHeader.minimumLength, available: bytes.count)
         }
@@ -153,6 +160,15 @@ public struct TCPSegment {
     @inlinable public func verifyChecksum(source: IPv4Address, destination: IPv4Address) -> Bool {
         foldedSum(source: source, destination: destination) == 0
     }
+
+    /// `verifyChecksum(source:destination:)` given `complete`, the partial sum of the whole
+    /// segment taken beforehand (Linux `CHECKSUM_COMPLETE`, e.g. an outer UDP datagram's sum
+    /// with the headers before this segment pulled off). O(1).
+    @inlinable public func verifyChecksum(source: IPv4Address, destination: IPv4Address, complete: UInt32) -> Bool {
+        let pseudo = InternetChecksum.pseudoHeaderSum(
+            source: source, destination: destination, protocol: .tcp, length: bytes.count)
+        return InternetChecksum.verifies(complete: complete, pseudoHeaderSum: pseudo)
+    }
 }
 
 /// A TCP header as a value, options included.
@@ -198,11 +214,36 @@ public struct TCPHeader: Hashable, Sendable {
         if verifyChecksum && !segment.verifyChecksum(source: source, destination: destination) {
             throw .badChecksum(layer: .tcp)
         }
-        let options = try TCPOptions.parse(UnsafeRawBufferPointer(segment.options))
-        return TCPHeader(
-            sourcePort: segment.sourcePort, destinationPort: segment.destinationPort,
-            sequenceNumber: segment.sequenceNumber, acknowledgmentNumber: segment.acknowledgmentNumber,
-            flags: segment.flags, window: segment.window, urgentPointer: segment.urgentPointer, options: options)
+        return try TCPHeader(segment)
+    }
+
+    /// `parse(_:source:destination:)` with the checksum verified against `complete`, the
+    /// partial sum of the whole segment taken beforehand (Linux `CHECKSUM_COMPLETE`): O(header)
+    /// instead of a pass over the data.
+    @inlinable public static func parse(
+        _ segment: TCPSegment, source: IPv4Address, destination: IPv4Address, complete: UInt32
+    ) throws(WireError) -> TCPHeader {
+        try segment.checkLength()
+        if !segment.verifyChecksum(source: source, destination: destination, complete: complete) {
+            throw .badChecksum(layer: .tcp)
+        }
+        return try TCPHeader(segment)
+    }
+
+    /// The fields and options of a length-checked view.
+    @inlinable init(_ segment: TCPSegment) throws(WireError) {
+        // Field by field into the result and the options parsed in place: a header assembled
+        // in a temporary with narrow stores and then copied out in wide loads stalls on every
+        // load (no store-to-load forwarding across sizes).
+        sourcePort = segment.sourcePort
+        destinationPort = segment.destinationPort
+        sequenceNumber = segment.sequenceNumber
+        acknowledgmentNumber = segment.acknowledgmentNumber
+        flags = segment.flags
+        window = segment.window
+        urgentPointer = segment.urgentPointer
+        options = TCPOptions()
+        try options.read(UnsafeRawBufferPointer(segment.options))
     }
 
     /// Writes the header and options (Linux layout), then the checksum over pseudo-header,
@@ -211,16 +252,24 @@ public struct TCPHeader: Hashable, Sendable {
     @inlinable public func emit(into segment: TCPSegment, source: IPv4Address, destination: IPv4Address) {
         let headerLength = self.headerLength
         precondition(segment.bytes.count >= headerLength, "TCP buffer too short for the header")
-        segment.sourcePort = sourcePort
-        segment.destinationPort = destinationPort
-        segment.sequenceNumber = sequenceNumber
-        segment.acknowledgmentNumber = acknowledgmentNumber
-        segment.bytes.setWireUInt8(UInt8(headerLength / 4) << 4, at: TCPSegment.Field.dataOffset)
-        segment.flags = flags
-        segment.window = window
-        segment.urgentPointer = urgentPointer
-        options.emit(into: segment.options)
-        segment.fillChecksum(source: source, destination: destination)
+        // Written as whole 32-bit words and summed from the values, not read back after the
+        // stores (see `IPv4Header.emit`); only the data is read.
+        let bytes = segment.bytes
+        let ports = UInt32(sourcePort) << 16 | UInt32(destinationPort)
+        let offsetFlagsWindow = UInt32(headerLength / 4) << 28 | UInt32(flags.rawValue) << 16 | UInt32(window)
+        bytes.setWireUInt32(ports, at: TCPSegment.Field.sourcePort)
+        bytes.setWireUInt32(sequenceNumber, at: TCPSegment.Field.sequenceNumber)
+        bytes.setWireUInt32(acknowledgmentNumber, at: TCPSegment.Field.acknowledgmentNumber)
+        bytes.setWireUInt32(offsetFlagsWindow, at: TCPSegment.Field.dataOffset)
+        let optionsSum = options.emit(into: segment.options)
+        var sum = InternetChecksum.pseudoHeaderSum(
+            source: source, destination: destination, protocol: .tcp, length: bytes.count)
+        sum &+= InternetChecksum.sum(word: ports) &+ InternetChecksum.sum(word: sequenceNumber)
+            &+ InternetChecksum.sum(word: acknowledgmentNumber) &+ InternetChecksum.sum(word: offsetFlagsWindow)
+            &+ UInt32(urgentPointer) &+ optionsSum
+        let data = UnsafeRawBufferPointer(bytes.wireSlice(from: headerLength))
+        let checksum = InternetChecksum.fold(InternetChecksum.sum(data, initial: sum))
+        bytes.setWireUInt32(UInt32(checksum) << 16 | UInt32(urgentPointer), at: TCPSegment.Field.checksum)
     }
 
     /// Writes header, options and checksum into `bytes`, the whole segment; see

@@ -23,14 +23,14 @@ public struct TCPFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
 
     @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    public static let fin = TCPFlags(rawValue: 0x01)
-    public static let syn = TCPFlags(rawValue: 0x02)
-    public static let rst = TCPFlags(rawValue: 0x04)
-    public static let psh = TCPFlags(rawValue: 0x08)
-    public static let ack = TCPFlags(rawValue: 0x10)
-    public static let urg = TCPFlags(rawValue: 0x20)
-    public static let ece = TCPFlags(rawValue: 0x40)
-    public static let cwr = TCPFlags(rawValue: 0x80)
+    @inlinable public static var fin: TCPFlags { TCPFlags(rawValue: 0x01) }
+    @inlinable public static var syn: TCPFlags { TCPFlags(rawValue: 0x02) }
+    @inlinable public static var rst: TCPFlags { TCPFlags(rawValue: 0x04) }
+    @inlinable public static var psh: TCPFlags { TCPFlags(rawValue: 0x08) }
+    @inlinable public static var ack: TCPFlags { TCPFlags(rawValue: 0x10) }
+    @inlinable public static var urg: TCPFlags { TCPFlags(rawValue: 0x20) }
+    @inlinable public static var ece: TCPFlags { TCPFlags(rawValue: 0x40) }
+    @inlinable public static var cwr: TCPFlags { TCPFlags(rawValue: 0x80) }
 
     /// The set flags in bit order, e.g. "SYN,ACK"; "none" when empty.
     public var description: String {
@@ -150,6 +150,11 @@ public struct TCPOptions: Hashable, Sendable {
     /// No options.
     public static let none = TCPOptions()
 
+    /// NOP, NOP, kind 8, length 10: the first word of Linux's timestamps option layout.
+    @inlinable static var alignedTimestampsWord: UInt32 {
+        UInt32(Kind.nop) << 24 | UInt32(Kind.nop) << 16 | UInt32(Kind.timestamps) << 8 | 10
+    }
+
     @inlinable public init(
         mss: UInt16? = nil, windowScale: UInt8? = nil, sackPermitted: Bool = false,
         timestamps: TCPTimestamps? = nil, sackBlocks: TCPSackBlocks = TCPSackBlocks()
@@ -180,6 +185,18 @@ public struct TCPOptions: Hashable, Sendable {
     /// builds no such segments, so here they are errors to surface). O(n), no allocation.
     @inlinable public static func parse(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> TCPOptions {
         var options = TCPOptions()
+        try options.read(bytes)
+        return options
+    }
+
+    /// `parse` into these options, which must be empty: fills the fields in place.
+    @inlinable mutating func read(_ bytes: UnsafeRawBufferPointer) throws(WireError) {
+        // The layout Linux sends on every segment after the handshake, NOP NOP TS, is
+        // recognised by its first word, as `tcp_fast_parse_options` does.
+        if bytes.count == 12 && bytes.wireUInt32(at: 0) == TCPOptions.alignedTimestampsWord {
+            timestamps = TCPTimestamps(value: bytes.wireUInt32(at: 4), echo: bytes.wireUInt32(at: 8))
+            return
+        }
         var offset = 0
         let count = bytes.count
         while offset < count {
@@ -197,80 +214,89 @@ public struct TCPOptions: Hashable, Sendable {
             switch kind {
             case Kind.mss:
                 guard length == 4 else { throw .invalidField(layer: .tcp, field: "MSS option length", value: length) }
-                options.mss = bytes.wireUInt16(at: value)
+                mss = bytes.wireUInt16(at: value)
             case Kind.windowScale:
                 guard length == 3 else {
                     throw .invalidField(layer: .tcp, field: "window scale option length", value: length)
                 }
-                options.windowScale = bytes[value]
+                windowScale = bytes[value]
             case Kind.sackPermitted:
                 guard length == 2 else {
                     throw .invalidField(layer: .tcp, field: "SACK permitted option length", value: length)
                 }
-                options.sackPermitted = true
+                sackPermitted = true
             case Kind.sack:
                 guard length >= 10, (length - 2) % 8 == 0 else {
                     throw .invalidField(layer: .tcp, field: "SACK option length", value: length)
                 }
-                options.sackBlocks.removeAll()
+                sackBlocks.removeAll()
                 for block in stride(from: value, to: offset + length, by: 8) {
-                    options.sackBlocks.append(
+                    sackBlocks.append(
                         TCPSackBlock(left: bytes.wireUInt32(at: block), right: bytes.wireUInt32(at: block + 4)))
                 }
             case Kind.timestamps:
                 guard length == 10 else {
                     throw .invalidField(layer: .tcp, field: "timestamps option length", value: length)
                 }
-                options.timestamps = TCPTimestamps(value: bytes.wireUInt32(at: value), echo: bytes.wireUInt32(at: value + 4))
+                timestamps = TCPTimestamps(value: bytes.wireUInt32(at: value), echo: bytes.wireUInt32(at: value + 4))
             default:
                 break
             }
             offset += length
         }
-        return options
     }
 
     /// Writes the options in Linux's layout: exactly `encodedLength` bytes at the start of
-    /// `bytes`. - Precondition: `encodedLength <= min(40, bytes.count)`.
-    @inlinable public func emit(into bytes: UnsafeMutableRawBufferPointer) {
+    /// `bytes`, and returns their partial Internet checksum sum, taken from the values written
+    /// (a TCP header's checksum covers them). - Precondition: `encodedLength <= min(40, bytes.count)`.
+    @discardableResult
+    @inlinable public func emit(into bytes: UnsafeMutableRawBufferPointer) -> UInt32 {
         let length = encodedLength
         precondition(length <= 40, "TCP options need \(length) bytes, more than 40")
         precondition(bytes.count >= length, "TCP options buffer too short")
         var offset = 0
+        var sum: UInt32 = 0
         if let mss {
-            TCPOptions.put(Kind.mss, 4, UInt8(mss >> 8), UInt8(truncatingIfNeeded: mss), into: bytes, at: &offset)
+            TCPOptions.put(Kind.mss, 4, UInt8(mss >> 8), UInt8(truncatingIfNeeded: mss), into: bytes, at: &offset, sum: &sum)
         }
         if let timestamps {
             if sackPermitted {
-                TCPOptions.put(Kind.sackPermitted, 2, Kind.timestamps, 10, into: bytes, at: &offset)
+                TCPOptions.put(Kind.sackPermitted, 2, Kind.timestamps, 10, into: bytes, at: &offset, sum: &sum)
             } else {
-                TCPOptions.put(Kind.nop, Kind.nop, Kind.timestamps, 10, into: bytes, at: &offset)
+                TCPOptions.put(Kind.nop, Kind.nop, Kind.timestamps, 10, into: bytes, at: &offset, sum: &sum)
             }
-            bytes.setWireUInt32(timestamps.value, at: offset)
-            bytes.setWireUInt32(timestamps.echo, at: offset + 4)
-            offset += 8
+            TCPOptions.put(timestamps.value, into: bytes, at: &offset, sum: &sum)
+            TCPOptions.put(timestamps.echo, into: bytes, at: &offset, sum: &sum)
         } else if sackPermitted {
-            TCPOptions.put(Kind.nop, Kind.nop, Kind.sackPermitted, 2, into: bytes, at: &offset)
+            TCPOptions.put(Kind.nop, Kind.nop, Kind.sackPermitted, 2, into: bytes, at: &offset, sum: &sum)
         }
         if let windowScale {
-            TCPOptions.put(Kind.nop, Kind.windowScale, 3, windowScale, into: bytes, at: &offset)
+            TCPOptions.put(Kind.nop, Kind.windowScale, 3, windowScale, into: bytes, at: &offset, sum: &sum)
         }
         if !sackBlocks.isEmpty {
-            TCPOptions.put(Kind.nop, Kind.nop, Kind.sack, UInt8(2 + 8 * sackBlocks.count), into: bytes, at: &offset)
+            TCPOptions.put(Kind.nop, Kind.nop, Kind.sack, UInt8(2 + 8 * sackBlocks.count), into: bytes, at: &offset, sum: &sum)
             for block in sackBlocks {
-                bytes.setWireUInt32(block.left, at: offset)
-                bytes.setWireUInt32(block.right, at: offset + 4)
-                offset += 8
+                TCPOptions.put(block.left, into: bytes, at: &offset, sum: &sum)
+                TCPOptions.put(block.right, into: bytes, at: &offset, sum: &sum)
             }
         }
+        return sum
     }
 
-    /// Writes the 32-bit option word `a b c d` at `offset` and advances it.
+    /// Writes the 32-bit option word `a b c d` at `offset`, advances it and adds the word to `sum`.
     @inlinable @inline(__always)
     static func put(
-        _ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, into bytes: UnsafeMutableRawBufferPointer, at offset: inout Int
+        _ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, into bytes: UnsafeMutableRawBufferPointer, at offset: inout Int,
+        sum: inout UInt32
     ) {
-        bytes.setWireUInt32(UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d), at: offset)
+        put(UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d), into: bytes, at: &offset, sum: &sum)
+    }
+
+    /// Writes `word` at `offset` in network order, advances it and adds the word to `sum`.
+    @inlinable @inline(__always)
+    static func put(_ word: UInt32, into bytes: UnsafeMutableRawBufferPointer, at offset: inout Int, sum: inout UInt32) {
+        bytes.setWireUInt32(word, at: offset)
         offset += 4
+        sum &+= InternetChecksum.sum(word: word)
     }
 }

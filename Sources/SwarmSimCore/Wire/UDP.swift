@@ -50,7 +50,14 @@ public struct UDPDatagram {
 
     /// Throws unless the buffer holds the header and `length` bytes, and `length >= 8` (the
     /// checks of Linux `__udp4_lib_rcv`).
-    @inlinable public func checkLength() throws(WireError) {
+    @inlinable @inline(__always) public func checkLength() throws(WireError) {
+        // One inlined test for the usual, valid case; the error path is out of line.
+        if _fastPath(bytes.count >= UDPHeader.minimumLength && length >= 8 && bytes.count >= Int(length)) { return }
+        try lengthError()
+    }
+
+    /// The checks of `checkLength` one by one, for the error that names the first to fail.
+    @usableFromInline @inline(never) func lengthError() throws(WireError) {
         if bytes.count < UDPHeader.minimumLength {
             throw .truncated(layer: .udp, needed: UDPHeader.minimumLength, available: bytes.count)
         }
@@ -108,9 +115,27 @@ public struct UDPDatagram {
     @inlinable public func verifyChecksum(source: IPv4Address, destination: IPv4Address) -> Bool {
         if checksum == 0 { return true }
         let datagram = UnsafeRawBufferPointer(bytes.wireSlice(0..<Int(length)))
+        return verifyChecksum(source: source, destination: destination, complete: InternetChecksum.sum(datagram))
+    }
+
+    /// `verifyChecksum(source:destination:)` given `complete`, the partial sum of the first
+    /// `length` bytes taken beforehand (Linux `CHECKSUM_COMPLETE`). O(1).
+    @inlinable public func verifyChecksum(source: IPv4Address, destination: IPv4Address, complete: UInt32) -> Bool {
+        if checksum == 0 { return true }
         let pseudo = InternetChecksum.pseudoHeaderSum(
             source: source, destination: destination, protocol: .udp, length: Int(length))
-        return InternetChecksum.checksum(datagram, initial: pseudo) == 0
+        return InternetChecksum.verifies(complete: complete, pseudoHeaderSum: pseudo)
+    }
+
+    /// The first 8 bytes as two 32-bit words with a zero checksum, and their partial sum with
+    /// the pseudo-header's: what `emit` writes and sums from values.
+    @inlinable static func headerWords(
+        sourcePort: UInt16, destinationPort: UInt16, length: UInt16, source: IPv4Address, destination: IPv4Address
+    ) -> (ports: UInt32, length: UInt32, sum: UInt32) {
+        let ports = UInt32(sourcePort) << 16 | UInt32(destinationPort)
+        let pseudo = InternetChecksum.pseudoHeaderSum(
+            source: source, destination: destination, protocol: .udp, length: Int(length))
+        return (ports, UInt32(length) << 16, pseudo &+ InternetChecksum.sum(word: ports) &+ UInt32(length))
     }
 }
 
@@ -153,7 +178,25 @@ public struct UDPHeader: Hashable, Sendable {
         if verifyChecksum && !datagram.verifyChecksum(source: source, destination: destination) {
             throw .badChecksum(layer: .udp)
         }
-        return UDPHeader(
+        return UDPHeader(datagram)
+    }
+
+    /// `parse(_:source:destination:)` with the checksum verified against `complete`, the
+    /// partial sum of the datagram's `length` bytes taken beforehand (Linux `CHECKSUM_COMPLETE`):
+    /// O(1) instead of a pass over the data.
+    @inlinable public static func parse(
+        _ datagram: UDPDatagram, source: IPv4Address, destination: IPv4Address, complete: UInt32
+    ) throws(WireError) -> UDPHeader {
+        try datagram.checkLength()
+        if !datagram.verifyChecksum(source: source, destination: destination, complete: complete) {
+            throw .badChecksum(layer: .udp)
+        }
+        return UDPHeader(datagram)
+    }
+
+    /// The fields of a checked view.
+    @inlinable init(_ datagram: UDPDatagram) {
+        self.init(
             sourcePort: datagram.sourcePort, destinationPort: datagram.destinationPort,
             length: datagram.length, checksum: datagram.checksum)
     }
@@ -165,11 +208,44 @@ public struct UDPHeader: Hashable, Sendable {
         into datagram: UDPDatagram, source: IPv4Address, destination: IPv4Address, includeChecksum: Bool = true
     ) {
         precondition(length >= 8 && datagram.bytes.count >= Int(length), "UDP buffer shorter than the length field")
-        datagram.sourcePort = sourcePort
-        datagram.destinationPort = destinationPort
-        datagram.length = length
-        datagram.checksum = 0
-        if includeChecksum { datagram.fillChecksum(source: source, destination: destination) }
+        // The header is summed from its values, not read back after the stores (see
+        // `IPv4Header.emit`).
+        let words = UDPDatagram.headerWords(
+            sourcePort: sourcePort, destinationPort: destinationPort, length: length, source: source,
+            destination: destination)
+        var checksum: UInt16 = 0
+        if includeChecksum {
+            let data = UnsafeRawBufferPointer(datagram.bytes.wireSlice(UDPDatagram.Field.payload..<Int(length)))
+            checksum = InternetChecksum.fold(InternetChecksum.sum(data, initial: words.sum))
+            if checksum == 0 { checksum = 0xFFFF }
+        }
+        datagram.bytes.setWireUInt32(words.ports, at: UDPDatagram.Field.sourcePort)
+        datagram.bytes.setWireUInt32(words.length | UInt32(checksum), at: UDPDatagram.Field.length)
+    }
+
+    /// Writes the header of a tunnel datagram whose inner transport checksum, at
+    /// `innerTransportOffset` bytes into the datagram, is already correct, with the outer
+    /// checksum computed as Linux's local checksum offload does (`lco_csum` from `udp_set_csum`,
+    /// Documentation/networking/checksum-offloads.rst): a correct inner segment sums to the
+    /// complement of its pseudo-header's sum, so only the bytes before it are read. The result
+    /// equals the full computation whenever the inner checksum verifies. O(innerTransportOffset).
+    @inlinable public func emit(
+        into datagram: UDPDatagram, source: IPv4Address, destination: IPv4Address, innerTransportOffset: Int,
+        innerPseudoHeaderSum: UInt32
+    ) {
+        precondition(length >= 8 && datagram.bytes.count >= Int(length), "UDP buffer shorter than the length field")
+        precondition(innerTransportOffset >= 8 && innerTransportOffset <= Int(length) && innerTransportOffset % 2 == 0,
+            "inner transport offset outside the datagram")
+        let words = UDPDatagram.headerWords(
+            sourcePort: sourcePort, destinationPort: destinationPort, length: length, source: source,
+            destination: destination)
+        let headers = UnsafeRawBufferPointer(
+            datagram.bytes.wireSlice(UDPDatagram.Field.payload..<innerTransportOffset))
+        let inner = UInt32(~InternetChecksum.foldedSum(innerPseudoHeaderSum))
+        var checksum = InternetChecksum.fold(InternetChecksum.sum(headers, initial: words.sum &+ inner))
+        if checksum == 0 { checksum = 0xFFFF }
+        datagram.bytes.setWireUInt32(words.ports, at: UDPDatagram.Field.sourcePort)
+        datagram.bytes.setWireUInt32(words.length | UInt32(checksum), at: UDPDatagram.Field.length)
     }
 
     /// Writes the header and checksum into `bytes`; see `emit(into:source:destination:includeChecksum:)`.

@@ -52,6 +52,29 @@ import Testing
         #expect(Self.checksum(big) == Self.reference(big))
     }
 
+    /// Every start alignment and every length across the 64-, 32-, 16-, 8-, 4-, 2- and 1-byte
+    /// steps of the summing loop, with a partial sum carried in.
+    @Test func agreesWithTheReferenceAtEveryAlignmentAndLength() {
+        var random = WireTestRandom(seed: 1624)
+        let buffer = random.bytes(256)
+        for start in 0..<16 {
+            for length in 0...(buffer.count - start) {
+                let bytes = Array(buffer[start..<(start + length)])
+                let initial = UInt32(truncatingIfNeeded: random.below(1 << 20))
+                let expected = Self.reference([UInt8(initial >> 8 & 0xFF), UInt8(initial & 0xFF)] + bytes)
+                let viaInitial = buffer.withUnsafeBytes {
+                    InternetChecksum.fold(InternetChecksum.sum(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]),
+                        initial: initial & 0xFFFF))
+                }
+                #expect(viaInitial == expected, "start \(start) length \(length)")
+                let plain = buffer.withUnsafeBytes {
+                    InternetChecksum.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]))
+                }
+                #expect(plain == Self.reference(bytes), "start \(start) length \(length)")
+            }
+        }
+    }
+
     @Test func sumsThePseudoHeader() {
         let source = IPv4Address(10, 0, 1, 5)
         let destination = IPv4Address(127, 0, 0, 11)
