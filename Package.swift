@@ -38,7 +38,11 @@ let package = Package(
             providers: [.apt(["libpcap-dev"])]
         ),
         .target(name: "SwarmSimCapture", dependencies: ["SwarmSimCore", "CPcap"]),
-        .target(name: "SwarmSimApps", dependencies: ["SwarmSimCore"]),
+        .target(
+            name: "SwarmSimApps", dependencies: ["SwarmSimCore"],
+            // The applications run inside the packet path (socket callbacks); same reasoning.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
         .target(name: "SwarmSimSwarm", dependencies: ["SwarmSimCore"]),
         .target(
             name: "SwarmSimScenario",

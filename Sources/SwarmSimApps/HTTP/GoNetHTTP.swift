@@ -20,6 +20,9 @@ import SwarmSimCore
 final class GoNetHTTPBehaviour: HTTPServerBehaviour {
     let body: (HTTPRequest) -> [UInt8]
     private var dateCache = DateCache()
+    /// The last body sniffed and its type: servers answer the same bytes again and again (the
+    /// same array, so the comparison is a pointer check).
+    private var lastSniffed: (content: [UInt8], type: String)?
 
     init(body: @escaping (HTTPRequest) -> [UInt8]) {
         self.body = body
@@ -33,7 +36,7 @@ final class GoNetHTTPBehaviour: HTTPServerBehaviour {
         headers.reserveCapacity(4)
         headers.append("Date", dateCache.date(now))
         headers.append("Content-Length", String(content.count))
-        headers.append("Content-Type", Self.detectContentType(content))
+        headers.append("Content-Type", contentType(of: content))
         var keepAlive = true
         var version = HTTPVersion.http11
         switch request.version {
@@ -52,6 +55,13 @@ final class GoNetHTTPBehaviour: HTTPServerBehaviour {
         }
         let response = HTTPResponse(version: version, status: 200, reason: "OK", headers: headers, body: content)
         return (response.serialized(includeBody: request.method != "HEAD"), keepAlive)
+    }
+
+    private func contentType(of content: [UInt8]) -> String {
+        if let lastSniffed, lastSniffed.content == content { return lastSniffed.type }
+        let type = Self.detectContentType(content)
+        lastSniffed = (content, type)
+        return type
     }
 
     func badRequest(now: SimTime) -> [UInt8] {

@@ -55,21 +55,17 @@ public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
 
     /// ASCII case-insensitive equality without building lowercased copies (field names are ASCII).
     static func sameName(_ a: String, _ b: String) -> Bool {
-        var a = a.utf8.makeIterator()
-        var b = b.utf8.makeIterator()
-        while true {
-            switch (a.next(), b.next()) {
-            case (nil, nil): return true
-            case (let x?, let y?):
-                if x == y { continue }
-                let lower = x | 0x20
-                guard lower == y | 0x20, lower >= 0x61, lower <= 0x7A else { return false }
-            default: return false
-            }
+        // Byte counts first (O(1) for native strings): most names differ in length.
+        let a = a.utf8
+        let b = b.utf8
+        guard a.count == b.count else { return false }
+        return a.elementsEqual(b) { x, y in
+            if x == y { return true }
+            let lower = x | 0x20
+            return lower == y | 0x20 && lower >= 0x61 && lower <= 0x7A
         }
     }
 
-    /// Whether a comma-separated header such as `Connection` lists `token` (case-insensitive).
     public func contains(_ name: String, token: String) -> Bool {
         fields.contains { field in
             Self.sameName(field.name, name)
@@ -162,7 +158,12 @@ public struct HTTPResponse: Equatable, Sendable {
     public func serialized(includeBody: Bool = true) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(reason.utf8.count + 15 + headers.serializedLength + 2 + body.count)
-        bytes.append(contentsOf: statusLine.utf8)
+        // The status line byte by byte, not through `statusLine`'s string interpolation.
+        bytes.append(contentsOf: version.description.utf8)
+        bytes.append(0x20)
+        bytes.append(contentsOf: String(status).utf8)  // a small string: no allocation
+        bytes.append(0x20)
+        bytes.append(contentsOf: reason.utf8)
         bytes.append(0x0D)
         bytes.append(0x0A)
         headers.serialize(into: &bytes)
