@@ -100,13 +100,13 @@ public enum InternetChecksum {
     /// sum the outer layer already took without reading the data again. `pulled` must have an
     /// even length. A correct IPv4 header sums to 0xFFFF, which is zero in one's complement,
     /// so pulling one changes nothing (Linux does not adjust for it either). O(pulled).
-    @inlinable public static func pull(_ pulled: UnsafeRawBufferPointer, from complete: UInt32) -> UInt32 {
+    @inlinable @inline(__always) public static func pull(_ pulled: UnsafeRawBufferPointer, from complete: UInt32) -> UInt32 {
         UInt32(foldedSum(complete)) &+ UInt32(~foldedSum(sum(pulled)))
     }
 
     /// Whether a segment whose bytes have the partial sum `complete` verifies against a
     /// pseudo-header sum: Linux `__skb_checksum_validate_complete`. O(1).
-    @inlinable public static func verifies(complete: UInt32, pseudoHeaderSum: UInt32) -> Bool {
+    @inlinable @inline(__always) public static func verifies(complete: UInt32, pseudoHeaderSum: UInt32) -> Bool {
         fold(UInt32(foldedSum(complete)) &+ UInt32(foldedSum(pseudoHeaderSum))) == 0
     }
 

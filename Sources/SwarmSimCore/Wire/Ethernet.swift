@@ -39,7 +39,7 @@ public struct EthernetFrame {
     }
 
     /// A view of `bytes`, which must hold at least the 14-byte header.
-    @inlinable public init(_ bytes: UnsafeMutableRawBufferPointer) throws(WireError) {
+    @inlinable @inline(__always) public init(_ bytes: UnsafeMutableRawBufferPointer) throws(WireError) {
         self.bytes = bytes
         try checkLength()
     }
@@ -67,7 +67,7 @@ public struct EthernetFrame {
     }
 
     /// Everything after the header, to the end of the buffer.
-    @inlinable public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(from: Field.payload) }
+    @inlinable @inline(__always) public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(from: Field.payload) }
 }
 
 /// The Ethernet II header as a value.
@@ -86,17 +86,17 @@ public struct EthernetHeader: Hashable, Sendable {
     }
 
     /// Always 14: no VLAN tag is emitted.
-    @inlinable public var headerLength: Int { EthernetHeader.minimumLength }
+    @inlinable @inline(__always) public var headerLength: Int { EthernetHeader.minimumLength }
 
     /// Reads the header; every bit pattern is a valid Ethernet II header, so only a short
     /// buffer fails.
-    @inlinable public static func parse(_ frame: EthernetFrame) throws(WireError) -> EthernetHeader {
+    @inlinable @inline(__always) public static func parse(_ frame: EthernetFrame) throws(WireError) -> EthernetHeader {
         try frame.checkLength()
         return EthernetHeader(destination: frame.destination, source: frame.source, etherType: frame.etherType)
     }
 
     /// Writes the header at the start of `frame`; the payload is left as it is.
-    @inlinable public func emit(into frame: EthernetFrame) {
+    @inlinable @inline(__always) public func emit(into frame: EthernetFrame) {
         precondition(frame.bytes.count >= headerLength, "Ethernet buffer too short for the header")
         frame.destination = destination
         frame.source = source
@@ -104,7 +104,7 @@ public struct EthernetHeader: Hashable, Sendable {
     }
 
     /// Writes the header at the start of `bytes`.
-    @inlinable public func emit(into bytes: UnsafeMutableRawBufferPointer) {
+    @inlinable @inline(__always) public func emit(into bytes: UnsafeMutableRawBufferPointer) {
         emit(into: EthernetFrame(unchecked: bytes))
     }
 }

@@ -52,7 +52,7 @@ public struct IPv4Packet {
     /// A view of `bytes` whose length fields are consistent with the buffer, so that every
     /// accessor, `options` and `payload` stay inside it. The version and checksum are not
     /// checked here; `IPv4Header.parse` does that.
-    @inlinable public init(_ bytes: UnsafeMutableRawBufferPointer) throws(WireError) {
+    @inlinable @inline(__always) public init(_ bytes: UnsafeMutableRawBufferPointer) throws(WireError) {
         self.bytes = bytes
         try checkLength()
     }
@@ -93,7 +93,7 @@ public struct IPv4Packet {
     }
 
     /// The header length in bytes, `ihl * 4`.
-    @inlinable public var headerLength: Int { Int(ihl) * 4 }
+    @inlinable @inline(__always) public var headerLength: Int { Int(ihl) * 4 }
 
     /// Differentiated Services Code Point, the top six bits of the old TOS byte.
     @inlinable public var dscp: UInt8 {
@@ -177,7 +177,7 @@ public struct IPv4Packet {
     @inlinable public var options: UnsafeMutableRawBufferPointer { bytes.wireSlice(Field.options..<headerLength) }
 
     /// The payload, `headerLength..<totalLength`: Ethernet padding after it is excluded.
-    @inlinable public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(headerLength..<Int(totalLength)) }
+    @inlinable @inline(__always) public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(headerLength..<Int(totalLength)) }
 
     /// Whether this is a fragment: More Fragments set or a non-zero offset.
     @inlinable public var isFragment: Bool { bytes.wireUInt16(at: Field.flagsFragment) & 0x3FFF != 0 }
@@ -193,7 +193,7 @@ public struct IPv4Packet {
     }
 
     /// Whether the header checksum verifies. O(header).
-    @inlinable public func verifyChecksum() -> Bool {
+    @inlinable @inline(__always) public func verifyChecksum() -> Bool {
         let length = headerLength
         if length == IPv4Header.minimumLength, let base = bytes.baseAddress {
             // Nearly every header has no options: five words, without the general loop.
@@ -249,10 +249,10 @@ public struct IPv4Header: Hashable, Sendable {
     }
 
     /// `20 + optionsLength`.
-    @inlinable public var headerLength: Int { IPv4Header.minimumLength + optionsLength }
+    @inlinable @inline(__always) public var headerLength: Int { IPv4Header.minimumLength + optionsLength }
 
     /// The payload length, `totalLength - headerLength`; setting it sets `totalLength`.
-    @inlinable public var payloadLength: Int {
+    @inlinable @inline(__always) public var payloadLength: Int {
         get { Int(totalLength) - headerLength }
         set { totalLength = UInt16(headerLength + newValue) }
     }
@@ -260,7 +260,7 @@ public struct IPv4Header: Hashable, Sendable {
     /// Reads and validates a header: version 4, IHL >= 5, `headerLength <= totalLength <=`
     /// the buffer, and, unless `verifyChecksum` is false (checksum offload on receive), the
     /// header checksum. The order of checks follows Linux `ip_rcv_core`.
-    @inlinable public static func parse(_ packet: IPv4Packet, verifyChecksum: Bool = true) throws(WireError) -> IPv4Header {
+    @inlinable @inline(__always) public static func parse(_ packet: IPv4Packet, verifyChecksum: Bool = true) throws(WireError) -> IPv4Header {
         if packet.bytes.count < minimumLength {
             throw .truncated(layer: .ipv4, needed: minimumLength, available: packet.bytes.count)
         }
@@ -272,7 +272,7 @@ public struct IPv4Header: Hashable, Sendable {
 
     /// The fields of a checked view, read field by field into the result (see `TCPHeader`'s
     /// reading initialiser for why not through a temporary).
-    @inlinable init(_ packet: IPv4Packet) {
+    @inlinable @inline(__always) init(_ packet: IPv4Packet) {
         dscp = packet.dscp
         ecn = packet.ecn
         totalLength = packet.totalLength
@@ -289,7 +289,7 @@ public struct IPv4Header: Hashable, Sendable {
 
     /// Writes the header and its checksum. Option bytes, if `optionsLength > 0`, must already
     /// be in place at offset 20: they are covered by the checksum but not written.
-    @inlinable public func emit(into packet: IPv4Packet) {
+    @inlinable @inline(__always) public func emit(into packet: IPv4Packet) {
         precondition(optionsLength >= 0 && optionsLength <= 40 && optionsLength % 4 == 0, "bad IPv4 options length")
         precondition(packet.bytes.count >= headerLength, "IPv4 buffer too short for the header")
         // The header is five 32-bit words, written whole, and the checksum is summed from the
@@ -316,7 +316,7 @@ public struct IPv4Header: Hashable, Sendable {
     }
 
     /// Writes the header and its checksum at the start of `bytes`; see `emit(into:)`.
-    @inlinable public func emit(into bytes: UnsafeMutableRawBufferPointer) {
+    @inlinable @inline(__always) public func emit(into bytes: UnsafeMutableRawBufferPointer) {
         emit(into: IPv4Packet(unchecked: bytes))
     }
 }

@@ -51,7 +51,7 @@ public struct TCPSegment {
     }
 
     /// A view of `bytes` whose data offset is at least 5 and within the buffer.
-    @inlinable public init(_ bytes: UnsafeMutableRawBufferPointer) throws(WireError) {
+    @inlinable @inline(__always) public init(_ bytes: UnsafeMutableRawBufferPointer) throws(WireError) {
         self.bytes = bytes
         try checkLength()
     }
@@ -102,7 +102,7 @@ public struct TCPSegment {
     }
 
     /// The header length in bytes, `dataOffset * 4`.
-    @inlinable public var headerLength: Int { Int(dataOffset) * 4 }
+    @inlinable @inline(__always) public var headerLength: Int { Int(dataOffset) * 4 }
 
     /// The four reserved bits after the data offset (bit 0 was the historic ECN nonce, RFC 3540).
     @inlinable public var reservedBits: UInt8 {
@@ -137,7 +137,7 @@ public struct TCPSegment {
     @inlinable public var options: UnsafeMutableRawBufferPointer { bytes.wireSlice(Field.options..<headerLength) }
 
     /// The data, from `headerLength` to the end of the segment.
-    @inlinable public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(from: headerLength) }
+    @inlinable @inline(__always) public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(from: headerLength) }
 
     /// The checksum over pseudo-header and the whole segment, as it is with the current
     /// checksum field included: 0 when the segment verifies.
@@ -157,14 +157,14 @@ public struct TCPSegment {
     }
 
     /// Whether the checksum verifies. O(n).
-    @inlinable public func verifyChecksum(source: IPv4Address, destination: IPv4Address) -> Bool {
+    @inlinable @inline(__always) public func verifyChecksum(source: IPv4Address, destination: IPv4Address) -> Bool {
         foldedSum(source: source, destination: destination) == 0
     }
 
     /// `verifyChecksum(source:destination:)` given `complete`, the partial sum of the whole
     /// segment taken beforehand (Linux `CHECKSUM_COMPLETE`, e.g. an outer UDP datagram's sum
     /// with the headers before this segment pulled off). O(1).
-    @inlinable public func verifyChecksum(source: IPv4Address, destination: IPv4Address, complete: UInt32) -> Bool {
+    @inlinable @inline(__always) public func verifyChecksum(source: IPv4Address, destination: IPv4Address, complete: UInt32) -> Bool {
         let pseudo = InternetChecksum.pseudoHeaderSum(
             source: source, destination: destination, protocol: .tcp, length: bytes.count)
         return InternetChecksum.verifies(complete: complete, pseudoHeaderSum: pseudo)
@@ -202,12 +202,12 @@ public struct TCPHeader: Hashable, Sendable {
     }
 
     /// `20 + options.encodedLength`.
-    @inlinable public var headerLength: Int { TCPHeader.minimumLength + options.encodedLength }
+    @inlinable @inline(__always) public var headerLength: Int { TCPHeader.minimumLength + options.encodedLength }
 
     /// Reads and validates a header: data offset 5...15 within the buffer, well-formed options
     /// and, unless `verifyChecksum` is false, the checksum against the pseudo-header of
     /// `source` and `destination`.
-    @inlinable public static func parse(
+    @inlinable @inline(__always) public static func parse(
         _ segment: TCPSegment, source: IPv4Address, destination: IPv4Address, verifyChecksum: Bool = true
     ) throws(WireError) -> TCPHeader {
         try segment.checkLength()
@@ -220,7 +220,7 @@ public struct TCPHeader: Hashable, Sendable {
     /// `parse(_:source:destination:)` with the checksum verified against `complete`, the
     /// partial sum of the whole segment taken beforehand (Linux `CHECKSUM_COMPLETE`): O(header)
     /// instead of a pass over the data.
-    @inlinable public static func parse(
+    @inlinable @inline(__always) public static func parse(
         _ segment: TCPSegment, source: IPv4Address, destination: IPv4Address, complete: UInt32
     ) throws(WireError) -> TCPHeader {
         try segment.checkLength()
@@ -231,7 +231,7 @@ public struct TCPHeader: Hashable, Sendable {
     }
 
     /// The fields and options of a length-checked view.
-    @inlinable init(_ segment: TCPSegment) throws(WireError) {
+    @inlinable @inline(__always) init(_ segment: TCPSegment) throws(WireError) {
         // Field by field into the result and the options parsed in place: a header assembled
         // in a temporary with narrow stores and then copied out in wide loads stalls on every
         // load (no store-to-load forwarding across sizes).
@@ -249,7 +249,7 @@ public struct TCPHeader: Hashable, Sendable {
     /// Writes the header and options (Linux layout), then the checksum over pseudo-header,
     /// header and data: `segment.bytes` must be exactly the segment with its data in place
     /// after `headerLength` bytes.
-    @inlinable public func emit(into segment: TCPSegment, source: IPv4Address, destination: IPv4Address) {
+    @inlinable @inline(__always) public func emit(into segment: TCPSegment, source: IPv4Address, destination: IPv4Address) {
         let headerLength = self.headerLength
         precondition(segment.bytes.count >= headerLength, "TCP buffer too short for the header")
         // Written as whole 32-bit words and summed from the values, not read back after the
@@ -274,7 +274,7 @@ public struct TCPHeader: Hashable, Sendable {
 
     /// Writes header, options and checksum into `bytes`, the whole segment; see
     /// `emit(into:source:destination:)`.
-    @inlinable public func emit(into bytes: UnsafeMutableRawBufferPointer, source: IPv4Address, destination: IPv4Address) {
+    @inlinable @inline(__always) public func emit(into bytes: UnsafeMutableRawBufferPointer, source: IPv4Address, destination: IPv4Address) {
         emit(into: TCPSegment(unchecked: bytes), source: source, destination: destination)
     }
 }

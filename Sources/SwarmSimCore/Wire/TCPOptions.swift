@@ -167,7 +167,7 @@ public struct TCPOptions: Hashable, Sendable {
     }
 
     /// The bytes `emit` writes, always a multiple of 4 (Linux pads every option to 32 bits).
-    @inlinable public var encodedLength: Int {
+    @inlinable @inline(__always) public var encodedLength: Int {
         var length = 0
         if mss != nil { length += 4 }
         if timestamps != nil { length += 12 }  // SACK permitted rides in the timestamp word's padding
@@ -250,7 +250,7 @@ public struct TCPOptions: Hashable, Sendable {
     /// `bytes`, and returns their partial Internet checksum sum, taken from the values written
     /// (a TCP header's checksum covers them). - Precondition: `encodedLength <= min(40, bytes.count)`.
     @discardableResult
-    @inlinable public func emit(into bytes: UnsafeMutableRawBufferPointer) -> UInt32 {
+    @inlinable @inline(__always) public func emit(into bytes: UnsafeMutableRawBufferPointer) -> UInt32 {
         let length = encodedLength
         precondition(length <= 40, "TCP options need \(length) bytes, more than 40")
         precondition(bytes.count >= length, "TCP options buffer too short")

@@ -43,7 +43,7 @@ public struct UDPDatagram {
     }
 
     /// A view of `bytes` whose length field is at least 8 and within the buffer.
-    @inlinable public init(_ bytes: UnsafeMutableRawBufferPointer) throws(WireError) {
+    @inlinable @inline(__always) public init(_ bytes: UnsafeMutableRawBufferPointer) throws(WireError) {
         self.bytes = bytes
         try checkLength()
     }
@@ -88,7 +88,7 @@ public struct UDPDatagram {
     }
 
     /// The data, `8..<length`.
-    @inlinable public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(Field.payload..<Int(length)) }
+    @inlinable @inline(__always) public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(Field.payload..<Int(length)) }
 
     /// The checksum of pseudo-header, header and data, as it should be sent (0 as 0xFFFF). O(n).
     @inlinable func computeChecksum(source: IPv4Address, destination: IPv4Address) -> UInt16 {
@@ -112,7 +112,7 @@ public struct UDPDatagram {
     }
 
     /// Whether the checksum verifies; a zero checksum ("none") counts as verified. O(n).
-    @inlinable public func verifyChecksum(source: IPv4Address, destination: IPv4Address) -> Bool {
+    @inlinable @inline(__always) public func verifyChecksum(source: IPv4Address, destination: IPv4Address) -> Bool {
         if checksum == 0 { return true }
         let datagram = UnsafeRawBufferPointer(bytes.wireSlice(0..<Int(length)))
         return verifyChecksum(source: source, destination: destination, complete: InternetChecksum.sum(datagram))
@@ -120,7 +120,7 @@ public struct UDPDatagram {
 
     /// `verifyChecksum(source:destination:)` given `complete`, the partial sum of the first
     /// `length` bytes taken beforehand (Linux `CHECKSUM_COMPLETE`). O(1).
-    @inlinable public func verifyChecksum(source: IPv4Address, destination: IPv4Address, complete: UInt32) -> Bool {
+    @inlinable @inline(__always) public func verifyChecksum(source: IPv4Address, destination: IPv4Address, complete: UInt32) -> Bool {
         if checksum == 0 { return true }
         let pseudo = InternetChecksum.pseudoHeaderSum(
             source: source, destination: destination, protocol: .udp, length: Int(length))
@@ -164,14 +164,14 @@ public struct UDPHeader: Hashable, Sendable {
     }
 
     /// Always 8.
-    @inlinable public var headerLength: Int { UDPHeader.minimumLength }
+    @inlinable @inline(__always) public var headerLength: Int { UDPHeader.minimumLength }
 
     /// `length - 8`.
-    @inlinable public var payloadLength: Int { Int(length) - UDPHeader.minimumLength }
+    @inlinable @inline(__always) public var payloadLength: Int { Int(length) - UDPHeader.minimumLength }
 
     /// Reads and validates a header; unless `verifyChecksum` is false, a non-zero checksum
     /// must verify against the pseudo-header of `source` and `destination`.
-    @inlinable public static func parse(
+    @inlinable @inline(__always) public static func parse(
         _ datagram: UDPDatagram, source: IPv4Address, destination: IPv4Address, verifyChecksum: Bool = true
     ) throws(WireError) -> UDPHeader {
         try datagram.checkLength()
@@ -184,7 +184,7 @@ public struct UDPHeader: Hashable, Sendable {
     /// `parse(_:source:destination:)` with the checksum verified against `complete`, the
     /// partial sum of the datagram's `length` bytes taken beforehand (Linux `CHECKSUM_COMPLETE`):
     /// O(1) instead of a pass over the data.
-    @inlinable public static func parse(
+    @inlinable @inline(__always) public static func parse(
         _ datagram: UDPDatagram, source: IPv4Address, destination: IPv4Address, complete: UInt32
     ) throws(WireError) -> UDPHeader {
         try datagram.checkLength()
@@ -195,7 +195,7 @@ public struct UDPHeader: Hashable, Sendable {
     }
 
     /// The fields of a checked view.
-    @inlinable init(_ datagram: UDPDatagram) {
+    @inlinable @inline(__always) init(_ datagram: UDPDatagram) {
         self.init(
             sourcePort: datagram.sourcePort, destinationPort: datagram.destinationPort,
             length: datagram.length, checksum: datagram.checksum)

@@ -36,7 +36,7 @@ public struct VXLANPacket {
     }
 
     /// A view of `bytes`, which must hold the 8-byte header.
-    @inlinable public init(_ bytes: UnsafeMutableRawBufferPointer) throws(WireError) {
+    @inlinable @inline(__always) public init(_ bytes: UnsafeMutableRawBufferPointer) throws(WireError) {
         self.bytes = bytes
         try checkLength()
     }
@@ -75,7 +75,7 @@ public struct VXLANPacket {
     }
 
     /// The inner Ethernet frame.
-    @inlinable public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(from: Field.payload) }
+    @inlinable @inline(__always) public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(from: Field.payload) }
 }
 
 /// A VXLAN header as a value: only the VNI carries information.
@@ -97,11 +97,11 @@ public struct VXLANHeader: Hashable, Sendable {
     }
 
     /// Always 8.
-    @inlinable public var headerLength: Int { VXLANHeader.minimumLength }
+    @inlinable @inline(__always) public var headerLength: Int { VXLANHeader.minimumLength }
 
     /// Reads a header; the I flag must be set (Linux `vxlan_rcv` drops the packet otherwise).
     /// Reserved bits are ignored, as RFC 7348 asks.
-    @inlinable public static func parse(_ packet: VXLANPacket) throws(WireError) -> VXLANHeader {
+    @inlinable @inline(__always) public static func parse(_ packet: VXLANPacket) throws(WireError) -> VXLANHeader {
         try packet.checkLength()
         if packet.flags & validVNIFlag == 0 {
             throw .invalidField(layer: .vxlan, field: "flags", value: Int(packet.flags))
@@ -110,7 +110,7 @@ public struct VXLANHeader: Hashable, Sendable {
     }
 
     /// Writes flags 0x08, the VNI and zero reserved fields.
-    @inlinable public func emit(into packet: VXLANPacket) {
+    @inlinable @inline(__always) public func emit(into packet: VXLANPacket) {
         precondition(vni < 1 << 24, "VXLAN VNI \(vni) does not fit in 24 bits")
         precondition(packet.bytes.count >= headerLength, "VXLAN buffer too short for the header")
         packet.bytes.setWireUInt32(UInt32(VXLANHeader.validVNIFlag) << 24, at: VXLANPacket.Field.flags)
@@ -118,7 +118,7 @@ public struct VXLANHeader: Hashable, Sendable {
     }
 
     /// Writes the header at the start of `bytes`.
-    @inlinable public func emit(into bytes: UnsafeMutableRawBufferPointer) {
+    @inlinable @inline(__always) public func emit(into bytes: UnsafeMutableRawBufferPointer) {
         emit(into: VXLANPacket(unchecked: bytes))
     }
 }
