@@ -126,8 +126,10 @@ struct TCPRetransmitQueue {
         storage.insert(tailPart, at: index + 1)
     }
 
+    /// Empties the queue and keeps its storage: the handshake empties it (the SYN is acked)
+    /// right before the first data segment needs it again.
     mutating func removeAll() {
-        storage = []
+        storage.removeAll(keepingCapacity: true)
         head = 0
     }
 }
