@@ -29,7 +29,7 @@ public enum InternetChecksum {
         // section 2(C)'s deferred carries): each 64-bit load is split into its two halves and
         // added into 64-bit accumulators, which cannot overflow below 2^32 words. There is no
         // flag dependency from one addition to the next (an add-with-carry chain does one word
-        // per cycle), and four independent accumulators over 64 bytes per round let the
+        // per cycle), and eight independent accumulators over 64 bytes per round let the
         // compiler keep them in vector registers and the additions overlap. Fold to 16 bits at
         // the end and swap to network order once, instead of swapping every word.
         var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0, d: UInt64 = 0

@@ -139,35 +139,31 @@ public struct TCPSegment {
     /// The data, from `headerLength` to the end of the segment.
     @inlinable @inline(__always) public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(from: headerLength) }
 
-    /// The checksum over pseudo-header and the whole segment, as it is with the current
-    /// checksum field included: 0 when the segment verifies.
-    @inlinable func foldedSum(source: IPv4Address, destination: IPv4Address) -> UInt16 {
-        let pseudo = InternetChecksum.pseudoHeaderSum(
-            source: source, destination: destination, protocol: .tcp, length: bytes.count)
-        return InternetChecksum.checksum(UnsafeRawBufferPointer(bytes), initial: pseudo)
+    /// The partial sum of the pseudo-header this segment's checksum covers (protocol 6, the
+    /// segment's length).
+    @inlinable @inline(__always) func pseudoHeaderSum(source: IPv4Address, destination: IPv4Address) -> UInt32 {
+        InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: .tcp, length: bytes.count)
     }
 
     /// Computes the checksum over pseudo-header, header and data, and stores it. O(n).
     @inlinable public func fillChecksum(source: IPv4Address, destination: IPv4Address) {
         // Over the stale value plus its complement: see `IPv4Packet.fillChecksum`.
         let stale = checksum
-        let pseudo = InternetChecksum.pseudoHeaderSum(
-            source: source, destination: destination, protocol: .tcp, length: bytes.count)
-        checksum = InternetChecksum.checksum(UnsafeRawBufferPointer(bytes), initial: pseudo &+ UInt32(~stale))
+        checksum = InternetChecksum.checksum(
+            UnsafeRawBufferPointer(bytes),
+            initial: pseudoHeaderSum(source: source, destination: destination) &+ UInt32(~stale))
     }
 
     /// Whether the checksum verifies. O(n).
     @inlinable @inline(__always) public func verifyChecksum(source: IPv4Address, destination: IPv4Address) -> Bool {
-        foldedSum(source: source, destination: destination) == 0
+        verifyChecksum(source: source, destination: destination, complete: InternetChecksum.sum(UnsafeRawBufferPointer(bytes)))
     }
 
     /// `verifyChecksum(source:destination:)` given `complete`, the partial sum of the whole
     /// segment taken beforehand (Linux `CHECKSUM_COMPLETE`, e.g. an outer UDP datagram's sum
     /// with the headers before this segment pulled off). O(1).
     @inlinable @inline(__always) public func verifyChecksum(source: IPv4Address, destination: IPv4Address, complete: UInt32) -> Bool {
-        let pseudo = InternetChecksum.pseudoHeaderSum(
-            source: source, destination: destination, protocol: .tcp, length: bytes.count)
-        return InternetChecksum.verifies(complete: complete, pseudoHeaderSum: pseudo)
+        InternetChecksum.verifies(complete: complete, pseudoHeaderSum: pseudoHeaderSum(source: source, destination: destination))
     }
 }
 
@@ -262,8 +258,7 @@ public struct TCPHeader: Hashable, Sendable {
         bytes.setWireUInt32(acknowledgmentNumber, at: TCPSegment.Field.acknowledgmentNumber)
         bytes.setWireUInt32(offsetFlagsWindow, at: TCPSegment.Field.dataOffset)
         let optionsSum = options.emit(into: segment.options)
-        var sum = InternetChecksum.pseudoHeaderSum(
-            source: source, destination: destination, protocol: .tcp, length: bytes.count)
+        var sum = segment.pseudoHeaderSum(source: source, destination: destination)
         sum &+= InternetChecksum.sum(word: ports) &+ InternetChecksum.sum(word: sequenceNumber)
             &+ InternetChecksum.sum(word: acknowledgmentNumber) &+ InternetChecksum.sum(word: offsetFlagsWindow)
             &+ UInt32(urgentPointer) &+ optionsSum

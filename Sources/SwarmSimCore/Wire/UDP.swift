@@ -90,13 +90,17 @@ public struct UDPDatagram {
     /// The data, `8..<length`.
     @inlinable @inline(__always) public var payload: UnsafeMutableRawBufferPointer { bytes.wireSlice(Field.payload..<Int(length)) }
 
-    /// The checksum of pseudo-header, header and data, as it should be sent (0 as 0xFFFF). O(n).
-    @inlinable func computeChecksum(source: IPv4Address, destination: IPv4Address) -> UInt16 {
-        let datagram = UnsafeRawBufferPointer(bytes.wireSlice(0..<Int(length)))
-        let pseudo = InternetChecksum.pseudoHeaderSum(
-            source: source, destination: destination, protocol: .udp, length: Int(length))
-        let sum = InternetChecksum.checksum(datagram, initial: pseudo)
-        return sum == 0 ? 0xFFFF : sum
+    /// The checksum field for a partial sum covering pseudo-header, header and data: folded
+    /// and complemented, with a computed 0 sent as 0xFFFF (0 means "no checksum", RFC 768).
+    @inlinable @inline(__always) static func transmittedChecksum(_ sum: UInt32) -> UInt16 {
+        let checksum = InternetChecksum.fold(sum)
+        return checksum == 0 ? 0xFFFF : checksum
+    }
+
+    /// The partial sum of the pseudo-header this datagram's checksum covers (protocol 17, the
+    /// length field).
+    @inlinable @inline(__always) func pseudoHeaderSum(source: IPv4Address, destination: IPv4Address) -> UInt32 {
+        InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: .udp, length: Int(length))
     }
 
     /// Computes the checksum over pseudo-header, header and the first `length` bytes, and
@@ -105,10 +109,8 @@ public struct UDPDatagram {
         // Over the stale value plus its complement: see `IPv4Packet.fillChecksum`.
         let stale = checksum
         let datagram = UnsafeRawBufferPointer(bytes.wireSlice(0..<Int(length)))
-        let pseudo = InternetChecksum.pseudoHeaderSum(
-            source: source, destination: destination, protocol: .udp, length: Int(length))
-        let sum = InternetChecksum.checksum(datagram, initial: pseudo &+ UInt32(~stale))
-        checksum = sum == 0 ? 0xFFFF : sum
+        checksum = UDPDatagram.transmittedChecksum(
+            InternetChecksum.sum(datagram, initial: pseudoHeaderSum(source: source, destination: destination) &+ UInt32(~stale)))
     }
 
     /// Whether the checksum verifies; a zero checksum ("none") counts as verified. O(n).
@@ -122,20 +124,22 @@ public struct UDPDatagram {
     /// `length` bytes taken beforehand (Linux `CHECKSUM_COMPLETE`). O(1).
     @inlinable @inline(__always) public func verifyChecksum(source: IPv4Address, destination: IPv4Address, complete: UInt32) -> Bool {
         if checksum == 0 { return true }
-        let pseudo = InternetChecksum.pseudoHeaderSum(
-            source: source, destination: destination, protocol: .udp, length: Int(length))
-        return InternetChecksum.verifies(complete: complete, pseudoHeaderSum: pseudo)
+        return InternetChecksum.verifies(complete: complete, pseudoHeaderSum: pseudoHeaderSum(source: source, destination: destination))
     }
 
-    /// The first 8 bytes as two 32-bit words with a zero checksum, and their partial sum with
-    /// the pseudo-header's: what `emit` writes and sums from values.
-    @inlinable static func headerWords(
-        sourcePort: UInt16, destinationPort: UInt16, length: UInt16, source: IPv4Address, destination: IPv4Address
-    ) -> (ports: UInt32, length: UInt32, sum: UInt32) {
-        let ports = UInt32(sourcePort) << 16 | UInt32(destinationPort)
-        let pseudo = InternetChecksum.pseudoHeaderSum(
-            source: source, destination: destination, protocol: .udp, length: Int(length))
-        return (ports, UInt32(length) << 16, pseudo &+ InternetChecksum.sum(word: ports) &+ UInt32(length))
+    /// The partial sum of pseudo-header and header, with a zero checksum field, taken from the
+    /// values `emit` writes rather than read back after the stores (see `IPv4Header.emit`).
+    @inlinable @inline(__always) static func headerSum(
+        ports: UInt32, length: UInt16, source: IPv4Address, destination: IPv4Address
+    ) -> UInt32 {
+        InternetChecksum.pseudoHeaderSum(source: source, destination: destination, protocol: .udp, length: Int(length))
+            &+ InternetChecksum.sum(word: ports) &+ UInt32(length)
+    }
+
+    /// Writes the header as two 32-bit words: ports, then length and checksum.
+    @inlinable @inline(__always) func writeHeader(ports: UInt32, length: UInt16, checksum: UInt16) {
+        bytes.setWireUInt32(ports, at: Field.sourcePort)
+        bytes.setWireUInt32(UInt32(length) << 16 | UInt32(checksum), at: Field.length)
     }
 }
 
@@ -208,19 +212,14 @@ public struct UDPHeader: Hashable, Sendable {
         into datagram: UDPDatagram, source: IPv4Address, destination: IPv4Address, includeChecksum: Bool = true
     ) {
         precondition(length >= 8 && datagram.bytes.count >= Int(length), "UDP buffer shorter than the length field")
-        // The header is summed from its values, not read back after the stores (see
-        // `IPv4Header.emit`).
-        let words = UDPDatagram.headerWords(
-            sourcePort: sourcePort, destinationPort: destinationPort, length: length, source: source,
-            destination: destination)
+        let ports = UInt32(sourcePort) << 16 | UInt32(destinationPort)
         var checksum: UInt16 = 0
         if includeChecksum {
             let data = UnsafeRawBufferPointer(datagram.bytes.wireSlice(UDPDatagram.Field.payload..<Int(length)))
-            checksum = InternetChecksum.fold(InternetChecksum.sum(data, initial: words.sum))
-            if checksum == 0 { checksum = 0xFFFF }
+            let headerSum = UDPDatagram.headerSum(ports: ports, length: length, source: source, destination: destination)
+            checksum = UDPDatagram.transmittedChecksum(InternetChecksum.sum(data, initial: headerSum))
         }
-        datagram.bytes.setWireUInt32(words.ports, at: UDPDatagram.Field.sourcePort)
-        datagram.bytes.setWireUInt32(words.length | UInt32(checksum), at: UDPDatagram.Field.length)
+        datagram.writeHeader(ports: ports, length: length, checksum: checksum)
     }
 
     /// Writes the header of a tunnel datagram whose inner transport checksum, at
@@ -236,16 +235,13 @@ public struct UDPHeader: Hashable, Sendable {
         precondition(length >= 8 && datagram.bytes.count >= Int(length), "UDP buffer shorter than the length field")
         precondition(innerTransportOffset >= 8 && innerTransportOffset <= Int(length) && innerTransportOffset % 2 == 0,
             "inner transport offset outside the datagram")
-        let words = UDPDatagram.headerWords(
-            sourcePort: sourcePort, destinationPort: destinationPort, length: length, source: source,
-            destination: destination)
+        let ports = UInt32(sourcePort) << 16 | UInt32(destinationPort)
+        let headerSum = UDPDatagram.headerSum(ports: ports, length: length, source: source, destination: destination)
         let headers = UnsafeRawBufferPointer(
             datagram.bytes.wireSlice(UDPDatagram.Field.payload..<innerTransportOffset))
         let inner = UInt32(~InternetChecksum.foldedSum(innerPseudoHeaderSum))
-        var checksum = InternetChecksum.fold(InternetChecksum.sum(headers, initial: words.sum &+ inner))
-        if checksum == 0 { checksum = 0xFFFF }
-        datagram.bytes.setWireUInt32(words.ports, at: UDPDatagram.Field.sourcePort)
-        datagram.bytes.setWireUInt32(words.length | UInt32(checksum), at: UDPDatagram.Field.length)
+        let checksum = UDPDatagram.transmittedChecksum(InternetChecksum.sum(headers, initial: headerSum &+ inner))
+        datagram.writeHeader(ports: ports, length: length, checksum: checksum)
     }
 
     /// Writes the header and checksum into `bytes`; see `emit(into:source:destination:includeChecksum:)`.
