@@ -88,6 +88,45 @@ import Testing
         #expect(throws: expected) { _ = try parser.next() }
     }
 
+    @Test func receivedHeadersReadFromTheHeadBytes() throws {
+        var parser = HTTPResponseParser()
+        let head = "HTTP/1.1 200 OK\nDate: x\r\nconnection:\t keep-alive ,Upgrade \t\nX-Empty:\n\n"
+        parser.append(Array(head.utf8))
+        let response = try #require(try parser.next(requestMethod: "HEAD"))
+        #expect(response.head == Array(head.utf8))
+        #expect(response.headers["CONNECTION"] == "keep-alive ,Upgrade")
+        #expect(response.headers["x-empty"] == "" && response.headers["Dat"] == nil)
+        #expect(response.headers.contains("Connection", token: "upgrade"))
+        #expect(response.headers.contains("Connection", token: "KEEP-ALIVE"))
+        #expect(!response.headers.contains("Connection", token: "close"))
+        #expect(response.headers.fields.map(\.name) == ["Date", "connection", "X-Empty"])
+        // Appending copies the field lines out of the head first; the head is untouched.
+        var headers = response.headers
+        headers.append("Via", "1.1 proxy")
+        let wire = HTTPRequest(headers: headers).serialized()
+        #expect(String(decoding: wire, as: UTF8.self)
+            == "GET / HTTP/1.1\r\nDate: x\r\nconnection:\t keep-alive ,Upgrade \t\nX-Empty:\nVia: 1.1 proxy\r\n\r\n")
+        #expect(response.headers.fields.count == 3)
+        #expect(headers == HTTPHeaders([("Date", "x"), ("connection", "keep-alive ,Upgrade"), ("X-Empty", ""), ("Via", "1.1 proxy")]))
+    }
+
+    @Test(arguments: [
+        ("HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello", HTTPParseError.badContentLength("+5")),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456789\r\n\r\n", .badContentLength("1234567890123456789")),
+        ("HTTP/1.1 2x0 OK\r\n\r\n", .badStartLine("HTTP/1.1 2x0 OK")),
+        ("HTTP/1.1 20 OK\r\n\r\n", .badStartLine("HTTP/1.1 20 OK")),
+        ("HTTP/1.2 200 OK\r\n\r\n", .badStartLine("HTTP/1.2 200 OK")),
+        ("HTTP/1.1 200 OK\r\n Folded: x\r\n\r\n", .badHeaderLine(" Folded: x")),
+    ])
+    func badResponsesAreTypedErrors(_ wire: String, _ expected: HTTPParseError) {
+        var parser = HTTPResponseParser()
+        parser.append(Array(wire.utf8))
+        #expect(throws: expected) {
+            _ = try parser.next()
+            _ = try parser.finishAtEndOfStream()
+        }
+    }
+
     @Test func imfFixdate() {
         // RFC 9110's example instant, and the simulated clock's origin.
         #expect(HTTPDate.imfFixdate(unixSeconds: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")

@@ -12,79 +12,17 @@ public enum HTTPVersion: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    init?(_ text: Substring) {
-        switch text {
-        case "HTTP/1.0": self = .http10
-        case "HTTP/1.1": self = .http11
+    /// `HTTP/1.0` or `HTTP/1.1` exactly (the parsers take no other version).
+    init?<Bytes: Collection<UInt8>>(_ text: Bytes) {
+        guard text.count == 8, text.starts(with: Self.prefix) else { return nil }
+        switch text[text.index(text.startIndex, offsetBy: 7)] {
+        case 0x30: self = .http10
+        case 0x31: self = .http11
         default: return nil
         }
     }
-}
 
-/// Header fields in the order they appear on the wire; names compare case-insensitively.
-public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
-    public private(set) var fields: [(name: String, value: String)] = []
-
-    public init() {}
-
-    public init(_ fields: [(String, String)]) {
-        self.fields = fields.map { (name: $0.0, value: $0.1) }
-    }
-
-    public init(dictionaryLiteral elements: (String, String)...) {
-        self.init(elements)
-    }
-
-    public static func == (a: HTTPHeaders, b: HTTPHeaders) -> Bool {
-        a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
-    }
-
-    /// Room for `count` fields, so a parser or server filling a typical head grows the array once.
-    public mutating func reserveCapacity(_ count: Int) {
-        fields.reserveCapacity(count)
-    }
-
-    public mutating func append(_ name: String, _ value: String) {
-        fields.append((name: name, value: value))
-    }
-
-    /// The first value of `name`, if present.
-    public subscript(name: String) -> String? {
-        fields.first { Self.sameName($0.name, name) }?.value
-    }
-
-    /// ASCII case-insensitive equality without building lowercased copies (field names are ASCII).
-    static func sameName(_ a: String, _ b: String) -> Bool {
-        // Byte counts first (O(1) for native strings): most names differ in length.
-        let a = a.utf8
-        let b = b.utf8
-        guard a.count == b.count else { return false }
-        return a.elementsEqual(b) { x, y in
-            if x == y { return true }
-            let lower = x | 0x20
-            return lower == y | 0x20 && lower >= 0x61 && lower <= 0x7A
-        }
-    }
-
-    public func contains(_ name: String, token: String) -> Bool {
-        fields.contains { field in
-            Self.sameName(field.name, name)
-                && field.value.split(separator: ",").contains { Self.sameName(String($0.trimmingSpaces), token) }
-        }
-    }
-
-    var serializedLength: Int { fields.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 } }
-
-    func serialize(into bytes: inout [UInt8]) {
-        for field in fields {
-            bytes.append(contentsOf: field.name.utf8)
-            bytes.append(0x3A)
-            bytes.append(0x20)
-            bytes.append(contentsOf: field.value.utf8)
-            bytes.append(0x0D)
-            bytes.append(0x0A)
-        }
-    }
+    private static let prefix: [UInt8] = Array("HTTP/1.".utf8)
 }
 
 /// A request: `GET / HTTP/1.1`, its header fields and body.
@@ -184,37 +122,26 @@ extension Substring {
     }
 }
 
-extension Substring {
-    /// `split(separator: " ", ...)` over the UTF-8 bytes: start lines are split on the byte
-    /// 0x20 (RFC 9112's SP), and splitting by Character runs grapheme breaking over every byte,
-    /// which cost a tenth of a load run's time (perf). A start line has three parts, so the result
-    /// keeps the first three inline and counts the rest instead of allocating arrays (two per
-    /// message, every request and response).
-    func splitOnSpaces(maxSplits: Int = .max, omittingEmptySubsequences: Bool = true) -> StartLineParts {
-        var parts = StartLineParts()
-        let bytes = utf8
-        var partStart = bytes.startIndex
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
-            if bytes[index] == 0x20 && parts.count < maxSplits {
-                if !(omittingEmptySubsequences && partStart == index) { parts.add(self[partStart..<index]) }
-                partStart = bytes.index(after: index)
-            }
-            index = bytes.index(after: index)
-        }
-        if !(omittingEmptySubsequences && partStart == bytes.endIndex) { parts.add(self[partStart..<bytes.endIndex]) }
-        return parts
-    }
-}
-
-/// The parts of a split start line: all of them counted, the first three kept.
+/// The parts of a start line split on spaces (RFC 9112's SP, the byte 0x20), as ranges of the
+/// head: all of them counted, the first three kept. A start line has three parts, so they are
+/// kept inline rather than in an array (two per message, every request and response).
 struct StartLineParts {
-    private var first: Substring = ""
-    private var second: Substring = ""
-    private var third: Substring = ""
+    private var first = 0..<0
+    private var second = 0..<0
+    private var third = 0..<0
     private(set) var count = 0
 
-    mutating func add(_ part: Substring) {
+    /// Splits `line` at most `maxSplits` times, keeping empty parts.
+    init(_ line: ArraySlice<UInt8>, maxSplits: Int = .max) {
+        var partStart = line.startIndex
+        for index in line.indices where line[index] == 0x20 && count < maxSplits {
+            add(partStart..<index)
+            partStart = index + 1
+        }
+        add(partStart..<line.endIndex)
+    }
+
+    private mutating func add(_ part: Range<Int>) {
         switch count {
         case 0: first = part
         case 1: second = part
@@ -225,7 +152,7 @@ struct StartLineParts {
     }
 
     /// Part `index` (0, 1 or 2) of those counted.
-    subscript(index: Int) -> Substring {
+    subscript(index: Int) -> Range<Int> {
         precondition(index < min(count, 3), "start line part \(index) of \(count)")
         switch index {
         case 0: return first

@@ -20,9 +20,25 @@ enum HTTPBodyFraming: Equatable {
     case untilClose
 }
 
+/// One message as the stream parser hands it on: the head as received (start line, field
+/// lines, blank line), where its start line is, its fields (sharing the head's storage) and
+/// its body, de-chunked.
+struct HTTPReceivedMessage {
+    var head: [UInt8]
+    var startLine: Range<Int>
+    var headers: HTTPHeaders
+    var body: [UInt8]
+
+    /// The start line as text, for error messages.
+    var startLineText: String { String(decoding: head[startLine], as: UTF8.self) }
+}
+
 /// An incremental parser of one direction of an HTTP/1.x connection: bytes go in as TCP
 /// delivers them, complete messages come out. It keeps the unconsumed bytes, so pipelined
 /// messages and messages split across segments both work.
+///
+/// The head is validated on its bytes in one pass that also picks out the framing fields
+/// (`Content-Length`, `Transfer-Encoding`); no strings are made for it.
 struct HTTPStreamParser {
     enum Kind { case request, response }
 
@@ -43,10 +59,7 @@ struct HTTPStreamParser {
     /// Where the search for the end of the head resumes.
     private var scanIndex = 0
     private(set) var state = State.head
-    private var startLine: Substring = ""
-    private var headers = HTTPHeaders()
-    private var head: [UInt8] = []
-    private var body: [UInt8] = []
+    private var message = HTTPReceivedMessage(head: [], startLine: 0..<0, headers: HTTPHeaders(), body: [])
     /// Body bytes received of the message in progress (curl's "bytes received").
     private(set) var bodyBytesReceived = 0
     /// The announced body length of the message in progress, once its head is complete.
@@ -69,9 +82,9 @@ struct HTTPStreamParser {
         buffer.append(contentsOf: bytes)
     }
 
-    /// The next complete message's parts, or nil when more bytes are needed. `bodyless` tells
-    /// a response parser that the request was HEAD (or the status forbids a body).
-    mutating func next(bodyless: (Int) -> Bool = { _ in false }) throws(HTTPParseError) -> (start: Substring, headers: HTTPHeaders, head: [UInt8], body: [UInt8])? {
+    /// The next complete message, or nil when more bytes are needed. `bodyless` tells a
+    /// response parser that the request was HEAD (or the status forbids a body).
+    mutating func next(bodyless: (Int) -> Bool = { _ in false }) throws(HTTPParseError) -> HTTPReceivedMessage? {
         while true {
             switch state {
             case .head:
@@ -83,12 +96,10 @@ struct HTTPStreamParser {
                 if kind == .request {
                     while readIndex + 1 < end && buffer[readIndex] == 0x0D && buffer[readIndex + 1] == 0x0A { readIndex += 2 }
                 }
-                head = Array(buffer[readIndex..<end])
+                let head = Array(buffer[readIndex..<end])
                 readIndex = end
                 scanIndex = end
-                try parseHead()
-                let framing = try bodyFraming(bodyless: bodyless)
-                body = []
+                let framing = try Self.parseHead(head, kind: kind, bodyless: bodyless, into: &message)
                 bodyBytesReceived = 0
                 switch framing {
                 case .none:
@@ -98,6 +109,7 @@ struct HTTPStreamParser {
                     expectedBodyLength = n
                     state = n == 0 ? .head : .body(remaining: n)
                     if n == 0 { return finish() }
+                    message.body.reserveCapacity(n)
                 case .chunked:
                     expectedBodyLength = nil
                     state = .chunkSize
@@ -148,45 +160,47 @@ struct HTTPStreamParser {
 
     /// The connection's end of stream: completes a body delimited by the close. Returns nil
     /// when a message was cut short or nothing was in progress.
-    mutating func finishAtEndOfStream() -> (start: Substring, headers: HTTPHeaders, head: [UInt8], body: [UInt8])? {
+    mutating func finishAtEndOfStream() -> HTTPReceivedMessage? {
         guard state == .untilClose else { return nil }
         state = .head
         return finish()
     }
 
-    private mutating func finish() -> (start: Substring, headers: HTTPHeaders, head: [UInt8], body: [UInt8]) {
-        let message = (start: startLine, headers: headers, head: head, body: body)
-        headers = HTTPHeaders()
-        body = []
+    private mutating func finish() -> HTTPReceivedMessage {
+        let finished = message
+        message = HTTPReceivedMessage(head: [], startLine: 0..<0, headers: HTTPHeaders(), body: [])
         if readIndex == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             readIndex = 0
             scanIndex = 0
         }
-        return message
+        return finished
     }
 
     private mutating func take(_ n: Int) {
         guard n > 0 else { return }
-        body.append(contentsOf: buffer[readIndex..<readIndex + n])
+        message.body.append(contentsOf: buffer[readIndex..<readIndex + n])
         readIndex += n
         bodyBytesReceived += n
     }
 
     /// The index just past the blank line ending the head, if it has arrived.
     private mutating func findHeadEnd() -> Int? {
-        var i = max(scanIndex, readIndex)
         let count = buffer.count
-        while i < count {
-            if buffer[i] == 0x0A {
-                // "\n\n" or "\r\n\r\n": a blank line (bare LF is tolerated, as Go and curl do).
-                if i >= readIndex + 1 && buffer[i - 1] == 0x0A { return i + 1 }
-                if i >= readIndex + 2 && buffer[i - 1] == 0x0D && buffer[i - 2] == 0x0A { return i + 1 }
+        let found: Int? = buffer.withUnsafeBufferPointer { buffer in
+            var i = max(scanIndex, readIndex)
+            while i < count {
+                if buffer[i] == 0x0A {
+                    // "\n\n" or "\r\n\r\n": a blank line (bare LF is tolerated, as Go and curl do).
+                    if i >= readIndex + 1 && buffer[i - 1] == 0x0A { return i + 1 }
+                    if i >= readIndex + 2 && buffer[i - 1] == 0x0D && buffer[i - 2] == 0x0A { return i + 1 }
+                }
+                i += 1
             }
-            i += 1
+            return nil
         }
-        scanIndex = max(readIndex, count - 2)
-        return nil
+        if found == nil { scanIndex = max(readIndex, count - 2) }
+        return found
     }
 
     private mutating func takeLine() -> Substring? {
@@ -198,65 +212,97 @@ struct HTTPStreamParser {
         return line
     }
 
-    private mutating func parseHead() throws(HTTPParseError) {
-        // Lines split on the bytes (in Swift "\r\n" is one Character, so a String split would
-        // miss it); only names and values become Strings.
-        headers = HTTPHeaders()
-        headers.reserveCapacity(8)
-        var lineStart = 0
-        var first = true
-        let count = head.count
-        while lineStart < count {
-            var lineEnd = lineStart
-            while lineEnd < count && head[lineEnd] != 0x0A { lineEnd += 1 }
-            let next = lineEnd + 1
-            if lineEnd > lineStart && head[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            if lineEnd == lineStart && !first { break }
-            if first {
-                startLine = Substring(decoding: head[lineStart..<lineEnd], as: UTF8.self)
-                first = false
-            } else {
+    /// Validates `head` (a start line, field lines, a blank line) into `message` and returns
+    /// the body's framing (RFC 9112 section 6.3). A field line needs a colon with a name before
+    /// it, no whitespace before the colon and none at the start (obsolete line folding).
+    private static func parseHead(_ head: [UInt8], kind: Kind, bodyless: (Int) -> Bool,
+                                  into message: inout HTTPReceivedMessage) throws(HTTPParseError) -> HTTPBodyFraming {
+        var startLine: Range<Int>?
+        var fieldsStart = 0
+        var fieldsEnd = 0
+        var contentLength: Range<Int>?
+        var transferEncoding: Range<Int>?
+        let badLine: Range<Int>? = head.withUnsafeBufferPointer { head in
+            var lineStart = 0
+            let count = head.count
+            while lineStart < count {
+                var lineEnd = lineStart
+                while lineEnd < count && head[lineEnd] != 0x0A { lineEnd += 1 }
+                let next = lineEnd + 1
+                if lineEnd > lineStart && head[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                guard startLine != nil else {
+                    startLine = lineStart..<lineEnd
+                    fieldsStart = next
+                    fieldsEnd = next
+                    lineStart = next
+                    continue
+                }
+                if lineEnd == lineStart { break }
                 var colon = lineStart
                 while colon < lineEnd && head[colon] != 0x3A { colon += 1 }
                 let firstByte = head[lineStart]
                 guard colon < lineEnd, colon > lineStart, head[colon - 1] != 0x20, firstByte != 0x20, firstByte != 0x09 else {
-                    throw .badHeaderLine(String(decoding: head[lineStart..<lineEnd], as: UTF8.self))
+                    return lineStart..<lineEnd
                 }
-                var valueStart = colon + 1
-                var valueEnd = lineEnd
-                while valueStart < valueEnd && (head[valueStart] == 0x20 || head[valueStart] == 0x09) { valueStart += 1 }
-                while valueEnd > valueStart && (head[valueEnd - 1] == 0x20 || head[valueEnd - 1] == 0x09) { valueEnd -= 1 }
-                headers.append(String(decoding: head[lineStart..<colon], as: UTF8.self),
-                               String(decoding: head[valueStart..<valueEnd], as: UTF8.self))
+                let name = head[lineStart..<colon]
+                if contentLength == nil && HTTPHeaders.sameName(name, Self.contentLength) {
+                    contentLength = HTTPHeaders.trimmed(head, colon + 1..<lineEnd)
+                } else if transferEncoding == nil && HTTPHeaders.sameName(name, Self.transferEncoding) {
+                    transferEncoding = HTTPHeaders.trimmed(head, colon + 1..<lineEnd)
+                }
+                fieldsEnd = next
+                lineStart = next
             }
-            lineStart = next
+            return nil
         }
-        if first { throw .badStartLine("") }
-    }
+        if let badLine { throw .badHeaderLine(String(decoding: head[badLine], as: UTF8.self)) }
+        guard let startLine else { throw .badStartLine("") }
+        message.head = head
+        message.startLine = startLine
+        message.headers = HTTPHeaders(received: head, lines: fieldsStart..<min(fieldsEnd, head.count))
 
-    private func bodyFraming(bodyless: (Int) -> Bool) throws(HTTPParseError) -> HTTPBodyFraming {
         if kind == .response {
-            let parts = startLine.splitOnSpaces(maxSplits: 2)
-            if parts.count >= 2, let status = Int(parts[1]), bodyless(status) || (100..<200).contains(status)
-                || status == 204 || status == 304
+            let parts = StartLineParts(head[startLine], maxSplits: 2)
+            if parts.count >= 2, let status = statusCode(head[parts[1]]),
+                bodyless(status) || (100..<200).contains(status) || status == 204 || status == 304
             {
                 return .none
             }
         }
-        if let coding = headers["Transfer-Encoding"] {
-            guard coding.lowercased() == "chunked" else { throw .unsupportedTransferEncoding(coding) }
+        if let transferEncoding {
+            let coding = head[transferEncoding]
+            guard HTTPHeaders.sameName(coding, Self.chunked) else {
+                throw .unsupportedTransferEncoding(String(decoding: coding, as: UTF8.self))
+            }
             return .chunked
         }
-        if let length = headers["Content-Length"] {
-            guard let n = Int(length.trimmingCharacters), n >= 0 else { throw .badContentLength(length) }
+        if let contentLength {
+            let digits = head[contentLength]
+            guard let n = decimal(digits) else { throw .badContentLength(String(decoding: digits, as: UTF8.self)) }
             return .length(n)
         }
         return kind == .request ? .none : .untilClose
     }
-}
 
-extension String {
-    fileprivate var trimmingCharacters: Substring { Substring(self).trimmingSpaces }
+    private static let contentLength = Array("Content-Length".utf8)
+    private static let transferEncoding = Array("Transfer-Encoding".utf8)
+    private static let chunked = Array("chunked".utf8)
+
+    /// A non-negative decimal of 1 to 18 digits (Go's `ParseUint`, no sign), else nil.
+    static func decimal(_ digits: ArraySlice<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for digit in digits {
+            guard digit >= 0x30 && digit <= 0x39 else { return nil }
+            value = value * 10 + Int(digit - 0x30)
+        }
+        return value
+    }
+
+    /// A status code: exactly three digits (RFC 9112's `3DIGIT`).
+    static func statusCode(_ digits: ArraySlice<UInt8>) -> Int? {
+        digits.count == 3 ? decimal(digits) : nil
+    }
 }
 
 /// Parses requests from the bytes a server receives on one connection.
@@ -273,11 +319,13 @@ public struct HTTPRequestParser {
     /// The next complete request, or nil when more bytes are needed.
     public mutating func next() throws(HTTPParseError) -> HTTPRequest? {
         guard let message = try stream.next() else { return nil }
-        let parts = message.start.splitOnSpaces(omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty, let version = HTTPVersion(parts[2]) else {
-            throw .badStartLine(String(message.start))
+        let head = message.head
+        let parts = StartLineParts(head[message.startLine])
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty, let version = HTTPVersion(head[parts[2]]) else {
+            throw .badStartLine(message.startLineText)
         }
-        return HTTPRequest(method: String(parts[0]), target: String(parts[1]), version: version,
+        return HTTPRequest(method: String(decoding: head[parts[0]], as: UTF8.self),
+                           target: String(decoding: head[parts[1]], as: UTF8.self), version: version,
                            headers: message.headers, body: message.body)
     }
 }
@@ -322,12 +370,16 @@ public struct HTTPResponseParser {
         return try Self.response(message)
     }
 
-    private static func response(_ message: (start: Substring, headers: HTTPHeaders, head: [UInt8], body: [UInt8])) throws(HTTPParseError) -> HTTPResponse {
-        let parts = message.start.splitOnSpaces(maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, let version = HTTPVersion(parts[0]), parts[1].count == 3, let status = Int(parts[1]) else {
-            throw .badStartLine(String(message.start))
+    private static func response(_ message: HTTPReceivedMessage) throws(HTTPParseError) -> HTTPResponse {
+        let head = message.head
+        let parts = StartLineParts(head[message.startLine], maxSplits: 2)
+        guard parts.count >= 2, let version = HTTPVersion(head[parts[0]]),
+            let status = HTTPStreamParser.statusCode(head[parts[1]])
+        else {
+            throw .badStartLine(message.startLineText)
         }
-        var response = HTTPResponse(version: version, status: status, reason: parts.count > 2 ? String(parts[2]) : "",
+        var response = HTTPResponse(version: version, status: status,
+                                    reason: parts.count > 2 ? String(decoding: head[parts[2]], as: UTF8.self) : "",
                                     headers: message.headers, body: message.body)
         response.head = message.head
         return response
