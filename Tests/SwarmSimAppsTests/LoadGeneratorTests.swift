@@ -108,6 +108,19 @@ final class LoadBed {
         #expect(unresolved.allSatisfy { $0.failure == .resolve })
     }
 
+    @Test func openLoopTimeoutsEachEndTheirOwnRequest() {
+        // Arrivals every 300 ms, 1 s timeout: several requests are out at once, each with its own
+        // deadline; none is answered, and no timer of the generator outlives the run.
+        let bed = LoadBed()
+        try? bed.topology.namespaces[1].netfilter.apply("iptables -A INPUT -p tcp -j DROP")
+        let start = bed.topology.simulation.now
+        let records = bed.run(LoadSpec(host: "web", port: 80, requests: 7, rate: 1 / 0.3, timeout: .seconds(1)))
+        Self.checkInvariant(records, requests: 7)
+        #expect(records.map { $0.start - start } == (0..<7).map { .milliseconds(300 * Int64($0)) })
+        #expect(records.allSatisfy { $0.failure == .timeout && $0.end! - $0.start == .seconds(1) })
+        #expect(bed.timers.pendingCount == 0)
+    }
+
     @Test func thousandsOfConnectionsLeaveTimeWaitOnTheClient() throws {
         let bed = LoadBed()
         let server = try DockerHTTPServer.start(context: bed.context(1, "a1b2c3d4e5f6"))

@@ -55,12 +55,17 @@ final class HTTPClientConnection {
 
     /// Sends `request` (queued until the handshake completes) and reports its response.
     func send(_ request: HTTPRequest, completion: @escaping (Result<HTTPResponse, HTTPClientFailure>) -> Void) {
+        send(request.serialized(), method: request.method, completion: completion)
+    }
+
+    /// Sends a request already serialised (`bytes`, whose method is `method`) and reports its response.
+    func send(_ bytes: [UInt8], method: String, completion: @escaping (Result<HTTPResponse, HTTPClientFailure>) -> Void) {
         precondition(self.completion == nil, "one request at a time")
-        method = request.method
+        self.method = method
         rawReceived = 0
         self.completion = completion
         do {
-            try connection.send(request.serialized())
+            try connection.send(bytes)
         } catch {
             finish(.failure(.closedEarly(received: 0)))
         }

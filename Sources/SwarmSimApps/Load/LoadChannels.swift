@@ -1,9 +1,14 @@
 import SwarmSimCore
 
 /// One connection (or UDP socket) a load generator sends requests on, one at a time.
+///
+/// A channel reports to the generator that opened it (`LoadGenerator.answered`) rather than
+/// through a completion closure, so a request allocates no closure context; the reference is
+/// strong, as the closure's was: the socket's callbacks own the channel, and the channel keeps
+/// the generator alive while requests are out.
 protocol LoadChannel: AnyObject {
     /// Sends request `index`; reports the answer's bytes or why there was none, once.
-    func request(_ index: Int, completion: @escaping (Result<[UInt8], RequestFailure>) -> Void)
+    func request(_ index: Int)
     /// Whether another request may follow on this channel.
     var isReusable: Bool { get }
     /// Closes it; nothing is reported afterwards.
@@ -34,19 +39,26 @@ extension RequestFailure {
 /// HTTP: `GET PATH HTTP/1.1` with curl's header lines; the answer is the response body.
 final class HTTPLoadChannel: LoadChannel {
     let client: HTTPClientConnection
-    let request: HTTPRequest
+    let request: HTTPLoadRequest
+    let generator: LoadGenerator
+    private var index = 0
 
-    init(namespace: NetworkNamespace, address: IPv4Address, port: UInt16, request: HTTPRequest) throws(SocketError) {
+    init(namespace: NetworkNamespace, address: IPv4Address, port: UInt16, request: HTTPLoadRequest,
+         generator: LoadGenerator) throws(SocketError) {
         client = try HTTPClientConnection(namespace: namespace, address: address, port: port)
         self.request = request
+        self.generator = generator
     }
 
-    func request(_ index: Int, completion: @escaping (Result<[UInt8], RequestFailure>) -> Void) {
-        client.send(request) { result in
+    func request(_ index: Int) {
+        self.index = index
+        // The closure captures the channel alone: its context is the channel, nothing is allocated.
+        client.send(request.bytes, method: request.method) { [self] result in
             switch result {
-            case .success(let response): completion(.success(response.body))
-            case .failure(.connect(let reason)), .failure(.receive(let reason)): completion(.failure(RequestFailure(reason)))
-            case .failure(.closedEarly), .failure(.badResponse): completion(.failure(.protocol))
+            case .success(let response): generator.answered(self.index, .success(response.body), channel: self)
+            case .failure(.connect(let reason)), .failure(.receive(let reason)):
+                generator.answered(self.index, .failure(RequestFailure(reason)), channel: self)
+            case .failure(.closedEarly), .failure(.badResponse): generator.answered(self.index, .failure(.protocol), channel: self)
             }
         }
     }
@@ -59,12 +71,15 @@ final class HTTPLoadChannel: LoadChannel {
 /// tcp: a line `INDEX\n` to a line server; the answer is the line that comes back.
 final class TCPLoadChannel: LoadChannel {
     let connection: TCPConnection
+    let generator: LoadGenerator
     private var isEstablished = false
     private var finished = false
     private var line: [UInt8] = []
-    private var completion: ((Result<[UInt8], RequestFailure>) -> Void)?
+    /// The request awaiting its line, if any.
+    private var index: Int?
 
-    init(namespace: NetworkNamespace, address: IPv4Address, port: UInt16) throws(SocketError) {
+    init(namespace: NetworkNamespace, address: IPv4Address, port: UInt16, generator: LoadGenerator) throws(SocketError) {
+        self.generator = generator
         connection = try namespace.connectTCP(to: address, port: port)
         connection.noDelay = true
         // The socket's callbacks own the channel until the kernel drops them at close.
@@ -80,8 +95,8 @@ final class TCPLoadChannel: LoadChannel {
         }
     }
 
-    func request(_ index: Int, completion: @escaping (Result<[UInt8], RequestFailure>) -> Void) {
-        self.completion = completion
+    func request(_ index: Int) {
+        self.index = index
         line.removeAll(keepingCapacity: true)
         do {
             try connection.send(Array("\(index)\n".utf8))
@@ -91,22 +106,22 @@ final class TCPLoadChannel: LoadChannel {
     }
 
     private func receive(_ bytes: [UInt8]) {
-        guard completion != nil else { return }
+        guard index != nil else { return }
         line.append(contentsOf: bytes)
         if line.contains(0x0A) { report(.success(line)) }
     }
 
     private func report(_ result: Result<[UInt8], RequestFailure>) {
-        guard let completion else { return }
-        self.completion = nil
-        completion(result)
+        guard let index else { return }
+        self.index = nil
+        generator.answered(index, result, channel: self)
     }
 
-    var isReusable: Bool { !finished && completion == nil }
+    var isReusable: Bool { !finished && index == nil }
 
     func close() {
         finished = true
-        completion = nil
+        index = nil
         connection.close()
     }
 }
@@ -114,9 +129,12 @@ final class TCPLoadChannel: LoadChannel {
 /// udp: a datagram `INDEX\n` from a connected socket; the answer is the datagram back.
 final class UDPLoadChannel: LoadChannel {
     let socket: UDPSocket
-    private var completion: ((Result<[UInt8], RequestFailure>) -> Void)?
+    let generator: LoadGenerator
+    /// The request awaiting its datagram, if any.
+    private var index: Int?
 
-    init(namespace: NetworkNamespace, address: IPv4Address, port: UInt16) throws(SocketError) {
+    init(namespace: NetworkNamespace, address: IPv4Address, port: UInt16, generator: LoadGenerator) throws(SocketError) {
+        self.generator = generator
         socket = try namespace.openUDPSocket()
         do {
             try socket.connect(to: address, port: port)
@@ -128,8 +146,8 @@ final class UDPLoadChannel: LoadChannel {
         socket.onError = { [unowned self] _, error, _ in report(.failure(RequestFailure(error))) }
     }
 
-    func request(_ index: Int, completion: @escaping (Result<[UInt8], RequestFailure>) -> Void) {
-        self.completion = completion
+    func request(_ index: Int) {
+        self.index = index
         do {
             try socket.send(Array("\(index)\n".utf8))
         } catch {
@@ -138,17 +156,28 @@ final class UDPLoadChannel: LoadChannel {
     }
 
     private func report(_ result: Result<[UInt8], RequestFailure>) {
-        guard let completion else { return }
-        self.completion = nil
-        completion(result)
+        guard let index else { return }
+        self.index = nil
+        generator.answered(index, result, channel: self)
     }
 
-    var isReusable: Bool { !socket.isClosed && completion == nil }
+    var isReusable: Bool { !socket.isClosed && index == nil }
 
     func close() {
-        completion = nil
+        index = nil
         socket.onReceive = nil
         socket.onError = nil
         socket.close()
+    }
+}
+
+/// An HTTP load run's request, serialised once for the whole run.
+struct HTTPLoadRequest {
+    let method: String
+    let bytes: [UInt8]
+
+    init(_ request: HTTPRequest) {
+        method = request.method
+        bytes = request.serialized()
     }
 }

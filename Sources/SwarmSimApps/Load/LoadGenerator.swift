@@ -26,11 +26,19 @@ public final class LoadGenerator {
     private var completion: (([RequestRecord]) -> Void)?
     private var address = IPv4Address.any
     private var peer = ""
-    private var httpRequest = HTTPRequest()
+    private var httpRequest = HTTPLoadRequest(HTTPRequest())
     private var nextIndex = 0
     private var ended = 0
     private var idle: [LoadChannel] = []
-    private var inFlight: [Int: (channel: LoadChannel, timer: AppTimers.Token)] = [:]
+    private var inFlight: [Int: LoadChannel] = [:]
+    /// The requests' timeout deadlines in the order they were issued, from `deadlinesHead` on.
+    /// Every request has the same timeout and requests are issued as time goes on, so the
+    /// deadlines never decrease: one timer, set for the earliest request still out, serves all
+    /// of them (as a kernel timer wheel serves many sockets), instead of a timer set and
+    /// cancelled per request. Requests that ended are skipped when the timer fires.
+    private var deadlines: [(at: SimTime, index: Int)] = []
+    private var deadlinesHead = 0
+    private var timeoutTimer: AppTimers.Token?
     private var arrivalRandom: RandomStream?
     private var runStart = SimTime.zero
     private var nextArrival = SimTime.zero
@@ -77,7 +85,8 @@ public final class LoadGenerator {
             peer = "\(first):\(spec.port)"
             var host = spec.host
             if spec.port != 80 { host += ":\(spec.port)" }
-            httpRequest = HTTPRequest(target: spec.path, headers: ["Host": host, "User-Agent": "swarmsim-load", "Accept": "*/*"])
+            httpRequest = HTTPLoadRequest(
+                HTTPRequest(target: spec.path, headers: ["Host": host, "User-Agent": "swarmsim-load", "Accept": "*/*"]))
             if spec.rate != nil {
                 nextArrival = context.timers.now
                 arrive()
@@ -124,25 +133,53 @@ public final class LoadGenerator {
                 return
             }
         }
-        let timer = context.timers.after(spec.timeout) { [self] in end(index, .failure(.timeout), channel: nil) }
-        inFlight[index] = (channel, timer)
-        channel.request(index) { [self] result in end(index, result, channel: channel) }
+        deadlines.append((now + spec.timeout, index))
+        if timeoutTimer == nil { armTimeout() }
+        inFlight[index] = channel
+        channel.request(index)
+    }
+
+    /// Sets the timeout timer for the earliest request still out, if any.
+    private func armTimeout() {
+        while deadlinesHead < deadlines.count && records[deadlines[deadlinesHead].index].end != nil { deadlinesHead += 1 }
+        if deadlinesHead > 256 && deadlinesHead * 2 > deadlines.count {
+            deadlines.removeFirst(deadlinesHead)
+            deadlinesHead = 0
+        }
+        guard deadlinesHead < deadlines.count else { return }
+        timeoutTimer = context.timers.after(deadlines[deadlinesHead].at - context.timers.now) { [self] in
+            timeoutTimer = nil
+            let now = context.timers.now
+            var due: [Int] = []
+            while deadlinesHead < deadlines.count && deadlines[deadlinesHead].at <= now {
+                due.append(deadlines[deadlinesHead].index)
+                deadlinesHead += 1
+            }
+            // Ending a request may issue the next, which sets the timer again if it is unset.
+            for index in due { end(index, .failure(.timeout), channel: nil) }
+            if timeoutTimer == nil { armTimeout() }
+        }
+    }
+
+    /// A channel's answer to request `index` (or why there was none).
+    func answered(_ index: Int, _ result: Result<[UInt8], RequestFailure>, channel: LoadChannel) {
+        end(index, result, channel: channel)
     }
 
     private func open() throws(SocketError) -> LoadChannel {
         let namespace = context.namespace
         switch spec.protocol {
-        case .http: return try HTTPLoadChannel(namespace: namespace, address: address, port: spec.port, request: httpRequest)
-        case .tcp: return try TCPLoadChannel(namespace: namespace, address: address, port: spec.port)
-        case .udp: return try UDPLoadChannel(namespace: namespace, address: address, port: spec.port)
+        case .http:
+            return try HTTPLoadChannel(namespace: namespace, address: address, port: spec.port, request: httpRequest, generator: self)
+        case .tcp: return try TCPLoadChannel(namespace: namespace, address: address, port: spec.port, generator: self)
+        case .udp: return try UDPLoadChannel(namespace: namespace, address: address, port: spec.port, generator: self)
         }
     }
 
     private func end(_ index: Int, _ result: Result<[UInt8], RequestFailure>, channel: LoadChannel?) {
         guard records[index].end == nil else { return }
         let now = context.timers.now
-        if let (inflightChannel, timer) = inFlight.removeValue(forKey: index) {
-            context.timers.cancel(timer)
+        if let inflightChannel = inFlight.removeValue(forKey: index) {
             let keep: Bool
             if case .success = result { keep = spec.keepAlive && inflightChannel.isReusable } else { keep = false }
             if keep {
@@ -171,6 +208,8 @@ public final class LoadGenerator {
     private func finishIfDone() {
         guard ended == spec.requests, let completion else { return }
         self.completion = nil
+        if let timeoutTimer { context.timers.cancel(timeoutTimer) }
+        timeoutTimer = nil
         for channel in idle { channel.close() }
         idle = []
         completion(records)
