@@ -45,8 +45,12 @@ public final class BridgeDevice: NetDevice {
 
     /// The live FDB entry for `mac`, ignoring aged-out learned entries (aged lazily on lookup).
     public func lookup(_ mac: MACAddress) -> FDBEntry? {
+        lookup(mac, now: worldRef.borrow { $0.now })
+    }
+
+    private func lookup(_ mac: MACAddress, now: SimTime) -> FDBEntry? {
         guard let entry = fdb[mac] else { return nil }
-        if !entry.isLocal && world.now - entry.updated > ageingTime { return nil }
+        if !entry.isLocal && now - entry.updated > ageingTime { return nil }
         return entry
     }
 
@@ -58,8 +62,9 @@ public final class BridgeDevice: NetDevice {
         }
         let source = frame.source
         let destination = frame.destination
+        let now = worldRef.borrow { $0.now }
         if source.isUnicast && fdb[source]?.isLocal != true {
-            fdb[source] = FDBEntry(port: ingress.ifindex, isLocal: false, updated: world.now)
+            fdb[source] = FDBEntry(port: ingress.ifindex, isLocal: false, updated: now)
         }
         if destination.isMulticast {
             let local = packet.copy()
@@ -67,7 +72,7 @@ public final class BridgeDevice: NetDevice {
             passUp(local)
             return
         }
-        guard let entry = lookup(destination) else {
+        guard let entry = lookup(destination, now: now) else {
             flood(packet, except: ingress)
             return
         }
@@ -99,7 +104,7 @@ public final class BridgeDevice: NetDevice {
         record(packet)
         packet.comment = nil
         packet.inputInterface = ifindex
-        namespace.receiveFrame(packet, on: self)
+        namespaceRef.borrow { $0.receiveFrame(packet, on: self) }
     }
 
     private func flood(_ packet: PacketBuffer, except ingress: NetDevice?) {

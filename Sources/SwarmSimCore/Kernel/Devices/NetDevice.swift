@@ -27,8 +27,9 @@ public class NetDevice: EventTarget {
 
     public let name: String
     public let ifindex: Int32
-    /// Owned by its namespace (unowned(unsafe): read on every hop, see `Machine.world`).
-    public unowned(unsafe) let namespace: NetworkNamespace
+    /// The namespace the device is in; it owns the device (see `Unretained`: read on every hop).
+    public var namespace: NetworkNamespace { namespaceRef.object }
+    let namespaceRef: Unretained<NetworkNamespace>
     public internal(set) var mac: MACAddress
     public var mtu: Int
     public internal(set) var isUp = true
@@ -38,7 +39,11 @@ public class NetDevice: EventTarget {
     public internal(set) var isDeleted = false
     public internal(set) var addresses: [InterfaceAddress] = []
     /// The bridge this device is a port of, if any (`ip link set DEV master BR`).
-    public internal(set) unowned(unsafe) var master: BridgeDevice?
+    public internal(set) var master: BridgeDevice? {
+        get { masterRef?.object }
+        set { masterRef = newValue.map(Unretained.init) }
+    }
+    var masterRef: Unretained<BridgeDevice>?
     /// Whether ARP is used to reach neighbours on this device (false for loopback).
     public var usesARP: Bool { true }
     /// Whether capture points see received frames. Loopback shows each frame once, as sent:
@@ -56,17 +61,18 @@ public class NetDevice: EventTarget {
 
     init(name: String, namespace: NetworkNamespace, mac: MACAddress, mtu: Int) {
         self.name = name
-        self.namespace = namespace
+        namespaceRef = Unretained(namespace)
         self.mac = mac
         self.mtu = mtu
-        world = namespace.world
+        worldRef = Unretained(namespace.world)
         ifindex = namespace.machine.allocateIfindex()
         targetID = namespace.world.simulation.register(self)
     }
 
-    /// The world, kept here as well as on the namespace: read at every hop, and a stored
-    /// `unowned(unsafe)` reference is read without the retain a computed chain costs.
-    unowned(unsafe) let world: World
+    /// The world, kept here as well as on the namespace: used at every hop, borrowed
+    /// through `worldRef` there.
+    var world: World { worldRef.object }
+    let worldRef: Unretained<World>
 
     /// Attaches a capture point: it sees every frame sent or received from now on.
     public func addTap(_ tap: FrameTap) {
@@ -103,10 +109,10 @@ public class NetDevice: EventTarget {
         if tapsReceivedFrames { record(packet) }
         packet.comment = nil
         packet.inputInterface = ifindex
-        if let bridge = master {
-            bridge.handleFrame(packet, from: self)
+        if let masterRef {
+            masterRef.borrow { $0.handleFrame(packet, from: self) }
         } else {
-            namespace.receiveFrame(packet, on: self)
+            namespaceRef.borrow { $0.receiveFrame(packet, on: self) }
         }
     }
 
@@ -118,7 +124,7 @@ public class NetDevice: EventTarget {
 
     public func handle(_ event: Event, in simulation: Simulation) {
         switch event.kind {
-        case EventKind.frameArrival: receive(world.takeInFlight(Int(event.argument)))
+        case EventKind.frameArrival: receive(worldRef.borrow { $0.takeInFlight(Int(event.argument)) })
         default: preconditionFailure("unknown device event \(event.kind)")
         }
     }

@@ -6,19 +6,25 @@
 public final class VethDevice: NetDevice {
     /// The other end; both ends live as long as their namespaces (no weak reference, whose side
     /// table would put every retain and release of the device on the slow path).
-    public internal(set) unowned(unsafe) var peer: VethDevice?
+    public internal(set) var peer: VethDevice? {
+        get { peerRef?.object }
+        set { peerRef = newValue.map(Unretained.init) }
+    }
+    var peerRef: Unretained<VethDevice>?
 
     override init(name: String, namespace: NetworkNamespace, mac: MACAddress, mtu: Int) {
         super.init(name: name, namespace: namespace, mac: mac, mtu: mtu)
     }
 
     override func deviceTransmit(_ packet: PacketBuffer) {
-        guard let peer, peer.isUp else {
+        guard let peerRef, peerRef.borrow({ $0.isUp }) else {
             txDropped += 1
             world.countDrop("veth \(name) peer down")
             return
         }
-        if peer.namespace !== namespace { packet.scrub() }
-        world.deliver(packet, to: peer, after: .zero)
+        peerRef.borrow { peer in
+            if !(peer.namespaceRef === namespaceRef) { packet.scrub() }
+            worldRef.borrow { $0.deliver(packet, to: peer, after: .zero) }
+        }
     }
 }

@@ -264,7 +264,7 @@ extension TCPConnection {
         if flags.contains(.ack) { ackSent() }
         if dataLength > 0 { dataSent() }
         counters.segmentsSent += 1
-        tcp.counters.outSegments += 1
+        tcpRef.borrow { $0.counters.outSegments += 1 }
         packet.flowHash = txHash
         let identification: UInt16
         if let ipIDOverride {
@@ -273,17 +273,21 @@ extension TCPConnection {
             identification = ipID
             ipID &+= 1
         }
-        do {
-            try namespace.sendIPv4(
-                packet, from: localAddress, to: remoteAddress, protocol: .tcp, dontFragment: true,
-                identification: identification)
-        } catch {
-            // The segment stays queued; the retransmission timer recovers. A local EMSGSIZE is
-            // path MTU discovery on the first hop (the kernel's ICMP to itself).
-            if case .messageTooLong(let mtu) = error, !inMTUReduction {
-                tcp.learnPathMTU(mtu, for: remoteAddress)
-                mtuReduced()
+        let failure = namespaceRef.borrow { namespace -> NetworkNamespace.SendError? in
+            do throws(NetworkNamespace.SendError) {
+                try namespace.sendIPv4(
+                    packet, from: localAddress, to: remoteAddress, protocol: .tcp, dontFragment: true,
+                    identification: identification)
+                return nil
+            } catch {
+                return error
             }
+        }
+        // The segment stays queued; the retransmission timer recovers. A local EMSGSIZE is
+        // path MTU discovery on the first hop (the kernel's ICMP to itself).
+        if case .messageTooLong(let mtu) = failure, !inMTUReduction {
+            tcp.learnPathMTU(mtu, for: remoteAddress)
+            mtuReduced()
         }
     }
 
@@ -364,7 +368,7 @@ extension TCPConnection {
             flags: flags, window: 0).emit(into: packet.bytes, source: localAddress, destination: remoteAddress)
         packet.flowHash = txHash
         counters.segmentsSent += 1
-        tcp.counters.outSegments += 1
+        tcpRef.borrow { $0.counters.outSegments += 1 }
         try? namespace.sendIPv4(packet, from: localAddress, to: remoteAddress, protocol: .tcp, identification: 0)
     }
 

@@ -9,8 +9,11 @@ extension TCPConnection {
     func arm(_ timer: inout TCPTimer, kind: UInt32, at time: SimTime) {
         timer.deadline = time
         if let scheduled = timer.scheduledAt, scheduled <= time { return }
-        if let handle = timer.handle { simulation.cancel(handle) }
-        timer.handle = simulation.schedule(tcp.event(for: self, kind: kind), at: time)
+        let event = tcpRef.borrow { $0.event(for: self, kind: kind) }
+        timer.handle = simulationRef.borrow { simulation in
+            if let handle = timer.handle { simulation.cancel(handle) }
+            return simulation.schedule(event, at: time)
+        }
         timer.scheduledAt = time
     }
 

@@ -10,10 +10,12 @@
 /// Randomness is drawn from seeded streams named after the namespace: the secrets of the ISN,
 /// timestamp-offset and ephemeral-port hashes, and the per-connection transmit hashes and IP IDs.
 public final class TCPProtocol: IPErrorHandler, EventTarget {
-    /// Owns this protocol; `unowned(unsafe)` as `TCPConnection.namespace` (read on every segment).
-    public unowned(unsafe) let namespace: NetworkNamespace
+    /// Owns this protocol; `Unretained` as `TCPConnection.namespace` (used on every segment).
+    public var namespace: NetworkNamespace { namespaceRef.object }
+    let namespaceRef: Unretained<NetworkNamespace>
     /// The simulation keeps every event target, this protocol and its namespace included.
-    unowned(unsafe) let simulation: Simulation
+    var simulation: Simulation { simulationRef.object }
+    let simulationRef: Unretained<Simulation>
     /// The namespace's TCP sysctls; changes apply to connections made afterwards (and the
     /// timers of existing ones where Linux reads them at expiry).
     public var settings = TCPSettings()
@@ -55,9 +57,9 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
     }
 
     init(namespace: NetworkNamespace) {
-        self.namespace = namespace
+        namespaceRef = Unretained(namespace)
         let simulation = namespace.world.simulation
-        self.simulation = simulation
+        simulationRef = Unretained(simulation)
         let label = "netns \(namespace.machine.name)/\(namespace.name.isEmpty ? "root" : namespace.name) tcp"
         var secrets = simulation.randomStream(named: "\(label) secrets")
         isnSecret = secrets.next()
@@ -69,7 +71,7 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
         targetID = simulation.register(self)
     }
 
-    var now: SimTime { simulation.now }
+    var now: SimTime { simulationRef.borrow { $0.now } }
 
     // MARK: input
 
