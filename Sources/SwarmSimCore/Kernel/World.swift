@@ -12,6 +12,8 @@ public final class World {
     /// Frames between devices, parked until their arrival event (slot index = event argument).
     var inFlight: [PacketBuffer?] = []
     var freeInFlight: [Int] = []
+    /// Packets that reached the end of their journey, for sockets to reuse.
+    var packetPool = PacketPool()
     /// Frames handed from one device to the next (veth, link, tunnel, loopback): the packet-hops
     /// the benchmarks count.
     public private(set) var deliveredFrames = 0

@@ -213,3 +213,45 @@ import TestSupport
         #expect(collected == payload)
     }
 }
+
+@Suite struct TCPSendQueueTests {
+    /// An answer written into an empty send buffer is shared, not copied; acknowledging and
+    /// writing more behave as with copied bytes.
+    @Test func sendBufferTakesAWholeWriteAsItIs() {
+        var buffer = TCPSendBuffer(startSeq: 1000)
+        let answer: [UInt8] = Array(0..<100)
+        buffer.append(answer)
+        #expect(buffer.bytes.withUnsafeBufferPointer { $0.baseAddress } == answer.withUnsafeBufferPointer { $0.baseAddress })
+        buffer.append([200, 201])
+        #expect(buffer.count == 102 && buffer.endSeq == 1102)
+        #expect(answer.count == 100)
+        buffer.acknowledge(upTo: 1100)
+        var out = [UInt8](repeating: 0, count: 2)
+        out.withUnsafeMutableBytes { buffer.copy(from: 1100, length: 2, to: $0) }
+        #expect(out == [200, 201])
+    }
+
+    /// Push marks come out oldest first, each consumed by the first segment that reaches it.
+    @Test func pushMarksInOrder() {
+        var marks = TCPPushMarks()
+        var pushed = false
+        pushed = marks.take(upTo: 5000)
+        #expect(!pushed)
+        marks.append(1000)
+        marks.append(2000)
+        marks.append(3000)
+        pushed = marks.take(upTo: 999)
+        #expect(!pushed)
+        pushed = marks.take(upTo: 2500)
+        #expect(pushed)
+        pushed = marks.take(upTo: 2999)
+        #expect(!pushed)
+        pushed = marks.take(upTo: 3000)
+        #expect(pushed)
+        pushed = marks.take(upTo: 9000)
+        #expect(!pushed)
+        marks.append(UInt32.max - 10)
+        pushed = marks.take(upTo: 5)
+        #expect(pushed)  // sequence numbers wrap
+    }
+}

@@ -124,7 +124,11 @@ public class NetDevice: EventTarget {
 
     public func handle(_ event: Event, in simulation: Simulation) {
         switch event.kind {
-        case EventKind.frameArrival: receive(worldRef.borrow { $0.takeInFlight(Int(event.argument)) })
+        case EventKind.frameArrival:
+            var packet = worldRef.borrow { $0.takeInFlight(Int(event.argument)) }
+            receive(packet)
+            // Delivered, dropped or consumed here unless something kept it (a queue, the next hop).
+            worldRef.borrow { $0.packetPool.recycle(&packet) }
         default: preconditionFailure("unknown device event \(event.kind)")
         }
     }

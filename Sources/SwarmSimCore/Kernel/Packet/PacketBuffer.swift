@@ -19,7 +19,7 @@ public final class PacketBuffer: ManagedBuffer<PacketMetadata, UInt8> {
     /// A packet of `length` zeroed bytes with `headroom` bytes free in front.
     public static func make(length: Int, headroom: Int = PacketBuffer.defaultHeadroom) -> PacketBuffer {
         precondition(length >= 0 && headroom >= 0)
-        let capacity = max(headroom + length, 256)
+        let capacity = max(headroom + length, standardCapacity)
         let buffer = unsafeDowncast(
             PacketBuffer.create(minimumCapacity: capacity) { _ in
                 PacketMetadata(storage: UnsafeMutableRawPointer(bitPattern: 0x10).unsafelyUnwrapped, capacity: capacity,
@@ -32,6 +32,24 @@ public final class PacketBuffer: ManagedBuffer<PacketMetadata, UInt8> {
         }
         return buffer
     }
+
+    /// The capacity of a packet made with the default headroom for at most 128 bytes: the
+    /// packets a `PacketPool` keeps.
+    static let standardCapacity = 256
+
+    /// Makes a recycled packet new: `length` zeroed bytes after the default headroom and fresh
+    /// metadata, as `make(length:)` leaves them. The packet has its standard block.
+    func reset(length: Int) {
+        precondition(!header.ownsStorage && header.capacity == PacketBuffer.standardCapacity
+            && length >= 0 && PacketBuffer.defaultHeadroom + length <= header.capacity)
+        let storage = header.storage
+        header = PacketMetadata(storage: storage, capacity: PacketBuffer.standardCapacity,
+                                start: PacketBuffer.defaultHeadroom, length: length)
+        (storage + PacketBuffer.defaultHeadroom).initializeMemory(as: UInt8.self, repeating: 0, count: length)
+    }
+
+    /// Whether the packet still has the block it was made with, of the standard size.
+    var isStandard: Bool { !header.ownsStorage && header.capacity == PacketBuffer.standardCapacity }
 
     /// A packet holding a copy of `bytes`.
     public static func make(copying bytes: UnsafeRawBufferPointer, headroom: Int = PacketBuffer.defaultHeadroom) -> PacketBuffer {

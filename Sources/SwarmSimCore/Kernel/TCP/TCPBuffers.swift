@@ -24,6 +24,17 @@ struct TCPSendBuffer {
         bytes.append(contentsOf: data)
     }
 
+    /// Appends `data`; into an empty buffer it is taken as it is, sharing the caller's storage
+    /// (copy-on-write), as a server writes a whole answer at once: no copy, no allocation.
+    mutating func append(_ data: [UInt8]) {
+        if head == bytes.count {
+            bytes = data
+            head = 0
+        } else {
+            bytes.append(contentsOf: data)
+        }
+    }
+
     /// Drops everything before `seq` (an acknowledgment). O(1) amortised.
     mutating func acknowledge(upTo seq: UInt32) {
         let n = TCPSeq.distance(startSeq, seq)
@@ -51,6 +62,32 @@ struct TCPSendBuffer {
     mutating func release() {
         bytes = []
         head = 0
+    }
+}
+
+/// The sequence numbers at which written data asks for PSH, oldest first (where each write
+/// ended, and every half window within a long one). A write usually leaves one mark, which is
+/// kept inline: a connection that writes once (an HTTP request or answer) allocates nothing.
+struct TCPPushMarks {
+    private var first: UInt32?
+    private var rest: [UInt32] = []
+
+    mutating func append(_ seq: UInt32) {
+        if first == nil {
+            first = seq
+        } else {
+            rest.append(seq)
+        }
+    }
+
+    /// Whether a segment ending at `end` reaches a mark; consumes the marks it covers.
+    mutating func take(upTo end: UInt32) -> Bool {
+        var pushed = false
+        while let mark = first, !TCPSeq.after(mark, end) {
+            pushed = true
+            first = rest.isEmpty ? nil : rest.removeFirst()
+        }
+        return pushed
     }
 }
 

@@ -252,7 +252,7 @@ extension TCPConnection {
             window = selectWindow()
         }
         let headerLength = TCPHeader.minimumLength + options.encodedLength
-        let packet = PacketBuffer.make(length: headerLength + dataLength)
+        let packet = worldRef.borrow { $0.packetPool.make(length: headerLength + dataLength) }
         if dataLength > 0 {
             sendBuffer.copy(from: dataSeq, length: dataLength, to: packet.bytes.wireSlice(from: headerLength))
         }
@@ -391,15 +391,7 @@ extension TCPConnection {
 
     /// Whether a segment ending at `end` reaches a push mark (and consumes the marks it covers).
     func takePushMarks(upTo end: UInt32) -> Bool {
-        var pushed = false
-        var consumed = 0
-        for mark in pushMarks {
-            if TCPSeq.after(mark, end) { break }
-            consumed += 1
-            pushed = true
-        }
-        if consumed > 0 { pushMarks.removeFirst(consumed) }
-        return pushed
+        pushMarks.take(upTo: end)
     }
 
     /// `tcp_send_fin`: a FIN after the written data, on the last data segment if it is unsent.

@@ -33,6 +33,7 @@ public final class TCPConnection {
     let namespaceRef: Unretained<NetworkNamespace>
     let tcpRef: Unretained<TCPProtocol>
     let simulationRef: Unretained<Simulation>
+    let worldRef: Unretained<World>
     public internal(set) var state: TCPState
     public internal(set) var localAddress: IPv4Address
     public internal(set) var localPort: UInt16
@@ -99,7 +100,7 @@ public final class TCPConnection {
     var sndSml: UInt32 = 0
     var pushedSeq: UInt32 = 0
     /// Ends of writes not yet sent: the segment reaching one carries PSH.
-    var pushMarks: [UInt32] = []
+    var pushMarks = TCPPushMarks()
     var sendBuffer = TCPSendBuffer(startSeq: 0)
     /// shutdown/close asked for a FIN after the written data.
     var finQueued = false
@@ -243,6 +244,7 @@ public final class TCPConnection {
     init(tcp: TCPProtocol, local: IPv4Address, localPort: UInt16, remote: IPv4Address, remotePort: UInt16, state: TCPState) {
         tcpRef = Unretained(tcp)
         namespaceRef = tcp.namespaceRef
+        worldRef = tcp.worldRef
         simulationRef = tcp.simulationRef
         localAddress = local
         self.localPort = localPort
@@ -282,21 +284,33 @@ public final class TCPConnection {
     /// Queues `bytes` for sending (`send`). Data written during the handshake goes out once it completes.
     /// - Throws: `.closed` after `shutdownWrite`, `close`, `abort` or once the connection ended.
     public func send(_ bytes: [UInt8]) throws(SocketError) {
-        let result = bytes.withUnsafeBytes { raw in Result { () throws(SocketError) in try send(raw) } }
-        try result.get()
+        guard try writable(count: bytes.count) else { return }
+        sendBuffer.append(bytes)
+        written()
     }
 
     /// Queues `bytes` for sending; see `send(_:)`.
     public func send(_ bytes: UnsafeRawBufferPointer) throws(SocketError) {
+        guard try writable(count: bytes.count) else { return }
+        sendBuffer.append(bytes)
+        written()
+    }
+
+    /// Whether `count` bytes may be written now (false for none); throws when writing has ended.
+    private func writable(count: Int) throws(SocketError) -> Bool {
         guard !sendShutdown, !appDetached else { throw .closed }
         switch state {
         case .established, .closeWait, .synSent, .synReceived: break
         default: throw .closed
         }
-        guard bytes.count > 0 else { return }
+        guard count > 0 else { return false }
         if state == .synSent || state == .synReceived { writePending = true }
         slowStartAfterIdleCheck()
-        sendBuffer.append(bytes)
+        return true
+    }
+
+    /// Bytes were appended to the send buffer: mark the push and send what the windows allow.
+    private func written() {
         markPushes()
         if state == .established || state == .closeWait {
             pushPendingFrames()

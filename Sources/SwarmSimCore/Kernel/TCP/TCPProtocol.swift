@@ -16,6 +16,8 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
     /// The simulation keeps every event target, this protocol and its namespace included.
     var simulation: Simulation { simulationRef.object }
     let simulationRef: Unretained<Simulation>
+    /// The world, for its packet pool.
+    let worldRef: Unretained<World>
     /// The namespace's TCP sysctls; changes apply to connections made afterwards (and the
     /// timers of existing ones where Linux reads them at expiry).
     public var settings = TCPSettings()
@@ -58,6 +60,7 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
 
     init(namespace: NetworkNamespace) {
         namespaceRef = Unretained(namespace)
+        worldRef = Unretained(namespace.world)
         let simulation = namespace.world.simulation
         simulationRef = Unretained(simulation)
         let label = "netns \(namespace.machine.name)/\(namespace.name.isEmpty ? "root" : namespace.name) tcp"
