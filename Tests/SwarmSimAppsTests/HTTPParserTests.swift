@@ -99,6 +99,7 @@ import Testing
         #expect(response.headers.contains("Connection", token: "upgrade"))
         #expect(response.headers.contains("Connection", token: "KEEP-ALIVE"))
         #expect(!response.headers.contains("Connection", token: "close"))
+        #expect(HTTPHeaders([("Connection", "Upgrade"), ("CONNECTION", " Close")]).contains("connection", token: "close"))
         #expect(response.headers.fields.map(\.name) == ["Date", "connection", "X-Empty"])
         // Appending copies the field lines out of the head first; the head is untouched.
         var headers = response.headers

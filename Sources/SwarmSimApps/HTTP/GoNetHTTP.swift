@@ -37,13 +37,13 @@ final class GoNetHTTPBehaviour: HTTPServerBehaviour {
         var connection: String?
         switch request.version {
         case .http11:
-            if request.headers.contains("Connection", token: "close") {
+            if request.headers.connectionOptions.close {
                 connection = "close"
                 keepAlive = false
             }
         case .http10:
             version = .http10
-            if request.headers.contains("Connection", token: "keep-alive") {
+            if request.headers.connectionOptions.keepAlive {
                 connection = "keep-alive"
             } else {
                 keepAlive = false

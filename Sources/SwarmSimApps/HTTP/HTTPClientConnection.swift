@@ -91,8 +91,7 @@ final class HTTPClientConnection {
         do {
             if let response = try parser.next(requestMethod: method) {
                 let version11 = response.version == .http11
-                let closes = response.headers.contains("Connection", token: "close")
-                let keeps = response.headers.contains("Connection", token: "keep-alive")
+                let (closes, keeps) = response.headers.connectionOptions
                 // Set before reporting: the completion decides whether to reuse the connection.
                 isReusable = !isFinished && !closes && (version11 || keeps)
                 finish(.success(response))

@@ -112,6 +112,31 @@ public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
         }
     }
 
+    /// Whether the `Connection` fields list `close` and `keep-alive`, in one scan (a client
+    /// asks both of every answer, a server one of every request).
+    var connectionOptions: (close: Bool, keepAlive: Bool) {
+        var options = (close: false, keepAlive: false)
+        Self.connection.withUnsafeBufferPointer { wanted in
+            Self.close.withUnsafeBufferPointer { close in
+                Self.keepAlive.withUnsafeBufferPointer { keepAlive in
+                    lines.withUnsafeBufferPointer { bytes in
+                        Self.forEachField(bytes, start, end) { field, value in
+                            guard Self.sameName(bytes[field], wanted) else { return true }
+                            options.close = options.close || Self.list(bytes[value], contains: close)
+                            options.keepAlive = options.keepAlive || Self.list(bytes[value], contains: keepAlive)
+                            return true
+                        }
+                    }
+                }
+            }
+        }
+        return options
+    }
+
+    private static let connection = Array("Connection".utf8)
+    private static let close = Array("close".utf8)
+    private static let keepAlive = Array("keep-alive".utf8)
+
     var serializedLength: Int { end - start }
 
     /// Appends the field lines as they are (a received head's bare LFs included).

@@ -33,7 +33,9 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
     private(set) var targetID = TargetID(rawValue: 0)
 
     /// Notifications waiting for delivery to applications, in order.
-    var pending: [(TCPConnection, TCPNotification)] = []
+    /// Each is taken out (`take()`) as it is delivered, so the pass neither copies an entry (a
+    /// retain of its connection and payload) nor destroys it a second time when emptied.
+    var pending: [(TCPConnection, TCPNotification)?] = []
     private var flushing = false
     /// Connections in TIME-WAIT now (`tw_count`).
     public internal(set) var timeWaitCount = 0
@@ -249,7 +251,7 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
         flushing = true
         var index = 0
         while index < pending.count {
-            let (connection, notification) = pending[index]
+            let (connection, notification) = pending[index].take().unsafelyUnwrapped
             index += 1
             connection.deliver(notification)
         }
