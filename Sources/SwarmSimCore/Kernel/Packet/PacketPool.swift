@@ -1,8 +1,8 @@
 /// Packets whose journey ended, kept for the next ones a socket sends (a slab cache of
 /// `sk_buff`s, as Linux's `skbuff_head_cache` recycles them).
 ///
-/// Every TCP segment is a new packet and most die one event later, delivered to a socket; a
-/// packet block from the allocator and back cost about a tenth of the HTTP benchmark's time.
+/// Every TCP segment is a new packet and most die one event later, delivered to a socket: in
+/// the HTTP benchmark, packets were 9 of the 38 allocations per request.
 /// A packet is taken back only when nothing else holds it (`isKnownUniquelyReferenced`), so
 /// no capture, queue or table can see its bytes change, and only with its standard block
 /// (default headroom, at most 128 bytes of data: handshakes, ACKs, small requests and
