@@ -59,10 +59,10 @@ final class GoNetHTTPBehaviour: HTTPServerBehaviour {
         bytes.reserveCapacity(128 + date.utf8.count + type.utf8.count + (includeBody ? content.count : 0))
         bytes.append(contentsOf: version.description.utf8)
         bytes.append(contentsOf: Self.statusOK)
-        Self.field(Self.dateName, date, into: &bytes)
-        Self.field(Self.contentLengthName, length, into: &bytes)
-        Self.field(Self.contentTypeName, type, into: &bytes)
-        if let connection { Self.field(Self.connectionName, connection, into: &bytes) }
+        HTTPHeaders.writeField(Self.dateName, date.utf8, into: &bytes)
+        HTTPHeaders.writeField(Self.contentLengthName, length.utf8, into: &bytes)
+        HTTPHeaders.writeField(Self.contentTypeName, type.utf8, into: &bytes)
+        if let connection { HTTPHeaders.writeField(Self.connectionName, connection.utf8, into: &bytes) }
         bytes.append(0x0D)
         bytes.append(0x0A)
         if includeBody { bytes.append(contentsOf: content) }
@@ -70,18 +70,10 @@ final class GoNetHTTPBehaviour: HTTPServerBehaviour {
     }
 
     private static let statusOK = Array(" 200 OK\r\n".utf8)
-    private static let dateName = Array("Date: ".utf8)
-    private static let contentLengthName = Array("Content-Length: ".utf8)
-    private static let contentTypeName = Array("Content-Type: ".utf8)
-    private static let connectionName = Array("Connection: ".utf8)
-
-    /// Appends the field line `name` (with its colon and space) `value` CRLF.
-    private static func field(_ name: [UInt8], _ value: String, into bytes: inout [UInt8]) {
-        bytes.append(contentsOf: name)
-        bytes.append(contentsOf: value.utf8)
-        bytes.append(0x0D)
-        bytes.append(0x0A)
-    }
+    private static let dateName = Array("Date".utf8)
+    private static let contentLengthName = Array("Content-Length".utf8)
+    private static let contentTypeName = Array("Content-Type".utf8)
+    private static let connectionName = Array("Connection".utf8)
 
     private func contentType(of content: [UInt8]) -> String {
         if let lastSniffed, lastSniffed.content == content { return lastSniffed.type }

@@ -63,74 +63,62 @@ public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
             lines = Array(lines[start..<end])
             start = 0
         }
-        lines.append(contentsOf: name.utf8)
-        lines.append(0x3A)
-        lines.append(0x20)
-        lines.append(contentsOf: value.utf8)
-        lines.append(0x0D)
-        lines.append(0x0A)
+        Self.writeField(name.utf8, value.utf8, into: &lines)
         end = lines.count
+    }
+
+    /// Appends the field line `name: value` CRLF to `bytes`.
+    static func writeField<Name: Collection<UInt8>, Value: Collection<UInt8>>(_ name: Name, _ value: Value,
+                                                                           into bytes: inout [UInt8]) {
+        bytes.append(contentsOf: name)
+        bytes.append(0x3A)
+        bytes.append(0x20)
+        bytes.append(contentsOf: value)
+        bytes.append(0x0D)
+        bytes.append(0x0A)
     }
 
     /// The first value of `name`, if present.
     public subscript(name: String) -> String? {
         var found: String?
-        withValue(of: name) { found = String(decoding: $0, as: UTF8.self) }
-        return found
-    }
-
-    /// Calls `body` with the bytes of the first value of `name`, if present.
-    func withValue(of name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var name = name
-        name.withUTF8 { wanted in
-            lines.withUnsafeBufferPointer { bytes in
-                Self.forEachField(bytes, start, end) { field, value in
-                    guard Self.sameName(bytes[field], wanted) else { return true }
-                    body(UnsafeBufferPointer(rebasing: bytes[value]))
-                    return false
-                }
-            }
+        forEachValue(named: name.utf8) { value in
+            found = String(decoding: value, as: UTF8.self)
+            return false
         }
+        return found
     }
 
     /// Whether a field `name` lists `token` among its comma-separated values (`Connection: close`).
     public func contains(_ name: String, token: String) -> Bool {
-        var name = name
-        var token = token
-        return name.withUTF8 { wanted in
-            token.withUTF8 { token in
-                lines.withUnsafeBufferPointer { bytes in
-                    var found = false
-                    Self.forEachField(bytes, start, end) { field, value in
-                        guard Self.sameName(bytes[field], wanted) else { return true }
-                        found = Self.list(bytes[value], contains: token)
-                        return !found
-                    }
-                    return found
-                }
-            }
+        var found = false
+        forEachValue(named: name.utf8) { value in
+            found = Self.list(value, contains: token.utf8)
+            return !found
         }
+        return found
     }
 
     /// Whether the `Connection` fields list `close` and `keep-alive`, in one scan (a client
     /// asks both of every answer, a server one of every request).
     var connectionOptions: (close: Bool, keepAlive: Bool) {
         var options = (close: false, keepAlive: false)
-        Self.connection.withUnsafeBufferPointer { wanted in
-            Self.close.withUnsafeBufferPointer { close in
-                Self.keepAlive.withUnsafeBufferPointer { keepAlive in
-                    lines.withUnsafeBufferPointer { bytes in
-                        Self.forEachField(bytes, start, end) { field, value in
-                            guard Self.sameName(bytes[field], wanted) else { return true }
-                            options.close = options.close || Self.list(bytes[value], contains: close)
-                            options.keepAlive = options.keepAlive || Self.list(bytes[value], contains: keepAlive)
-                            return true
-                        }
-                    }
-                }
-            }
+        forEachValue(named: Self.connection) { value in
+            options.close = options.close || Self.list(value, contains: Self.close)
+            options.keepAlive = options.keepAlive || Self.list(value, contains: Self.keepAlive)
+            return true
         }
         return options
+    }
+
+    /// Calls `visit` with the (trimmed) value of every field named `name`, in order, until it
+    /// returns false.
+    private func forEachValue<Name: Collection<UInt8>>(named name: Name,
+                                                      _ visit: (Slice<UnsafeBufferPointer<UInt8>>) -> Bool) {
+        lines.withUnsafeBufferPointer { bytes in
+            Self.forEachField(bytes, start, end) { field, value in
+                Self.sameName(bytes[field], name) ? visit(bytes[value]) : true
+            }
+        }
     }
 
     private static let connection = Array("Connection".utf8)
@@ -158,7 +146,7 @@ public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
 
     /// Whether the comma-separated list `value` has an element equal to `token`, ignoring case
     /// and optional whitespace.
-    static func list(_ value: Slice<UnsafeBufferPointer<UInt8>>, contains token: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func list<Token: Collection<UInt8>>(_ value: Slice<UnsafeBufferPointer<UInt8>>, contains token: Token) -> Bool {
         var elementStart = value.startIndex
         while elementStart <= value.endIndex {
             var elementEnd = elementStart

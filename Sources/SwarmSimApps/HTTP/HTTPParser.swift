@@ -29,6 +29,9 @@ struct HTTPReceivedMessage {
     var headers: HTTPHeaders
     var body: [UInt8]
 
+    /// No message yet: what the parser fills in as a head arrives.
+    static var empty: HTTPReceivedMessage { HTTPReceivedMessage(head: [], startLine: 0..<0, headers: HTTPHeaders(), body: []) }
+
     /// The start line as text, for error messages.
     var startLineText: String { String(decoding: head[startLine], as: UTF8.self) }
 }
@@ -59,7 +62,7 @@ struct HTTPStreamParser {
     /// Where the search for the end of the head resumes.
     private var scanIndex = 0
     private(set) var state = State.head
-    private var message = HTTPReceivedMessage(head: [], startLine: 0..<0, headers: HTTPHeaders(), body: [])
+    private var message = HTTPReceivedMessage.empty
     /// Body bytes received of the message in progress (curl's "bytes received").
     private(set) var bodyBytesReceived = 0
     /// The announced body length of the message in progress, once its head is complete.
@@ -168,7 +171,7 @@ struct HTTPStreamParser {
 
     private mutating func finish() -> HTTPReceivedMessage {
         let finished = message
-        message = HTTPReceivedMessage(head: [], startLine: 0..<0, headers: HTTPHeaders(), body: [])
+        message = .empty
         if readIndex == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             readIndex = 0
@@ -288,7 +291,9 @@ struct HTTPStreamParser {
     private static let transferEncoding = Array("Transfer-Encoding".utf8)
     private static let chunked = Array("chunked".utf8)
 
-    /// A non-negative decimal of 1 to 18 digits (Go's `ParseUint`, no sign), else nil.
+    /// A non-negative decimal, digits only (no sign, as Go's `ParseUint` and curl take a
+    /// `Content-Length`), else nil. At most 18 digits so that it fits an `Int`: Go accepts up to
+    /// 2^63 - 1 (19 digits), a body length no run reaches.
     static func decimal(_ digits: ArraySlice<UInt8>) -> Int? {
         guard !digits.isEmpty, digits.count <= 18 else { return nil }
         var value = 0
