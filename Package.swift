@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "swarmsim", targets: ["swarmsim"]),
         .library(name: "SwarmSimCore", targets: ["SwarmSimCore"]),
         .library(name: "SwarmSimCapture", targets: ["SwarmSimCapture"]),
+        .library(name: "SwarmSimApps", targets: ["SwarmSimApps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

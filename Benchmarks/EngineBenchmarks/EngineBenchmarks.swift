@@ -51,10 +51,11 @@ final class Holder: EventTarget {
 
     init(simulation: Simulation, budget: Int) {
         self.budget = budget
+        super.init()
         id = simulation.register(self)
     }
 
-    func handle(_ event: Event, in simulation: Simulation) {
+    override func handle(_ event: Event, in simulation: Simulation) {
         guard budget > 0 else { return }
         budget -= 1
         simulation.schedule(event, after: .nanoseconds(Int64(random.next(below: 20_000))))

@@ -12,6 +12,9 @@ public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
     private var lines: [UInt8]
     private var start: Int
     private var end: Int
+    /// `connectionOptions` as the parser found them on its pass over a received head; nil
+    /// once a field is appended (then they are looked up).
+    private var parsedConnectionOptions: (close: Bool, keepAlive: Bool)?
 
     public init() {
         lines = []
@@ -29,10 +32,11 @@ public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
     }
 
     /// The field lines of a received head, `head[range]`, already validated by the parser.
-    init(received head: [UInt8], lines range: Range<Int>) {
+    init(received head: [UInt8], lines range: Range<Int>, connectionOptions: (close: Bool, keepAlive: Bool)) {
         lines = head
         start = range.lowerBound
         end = range.upperBound
+        parsedConnectionOptions = connectionOptions
     }
 
     /// Name and value of every field, in order.
@@ -65,6 +69,7 @@ public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
         }
         Self.writeField(name.utf8, value.utf8, into: &lines)
         end = lines.count
+        parsedConnectionOptions = nil
     }
 
     /// Appends the field line `name: value` CRLF to `bytes`.
@@ -101,13 +106,19 @@ public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
     /// Whether the `Connection` fields list `close` and `keep-alive`, in one scan (a client
     /// asks both of every answer, a server one of every request).
     var connectionOptions: (close: Bool, keepAlive: Bool) {
+        if let parsedConnectionOptions { return parsedConnectionOptions }
         var options = (close: false, keepAlive: false)
         forEachValue(named: Self.connection) { value in
-            options.close = options.close || Self.list(value, contains: Self.close)
-            options.keepAlive = options.keepAlive || Self.list(value, contains: Self.keepAlive)
+            Self.addConnectionOptions(value, to: &options)
             return true
         }
         return options
+    }
+
+    /// Adds what one `Connection` field value lists to `options`.
+    static func addConnectionOptions(_ value: Slice<UnsafeBufferPointer<UInt8>>, to options: inout (close: Bool, keepAlive: Bool)) {
+        options.close = options.close || list(value, contains: close)
+        options.keepAlive = options.keepAlive || list(value, contains: keepAlive)
     }
 
     /// Calls `visit` with the (trimmed) value of every field named `name`, in order, until it
@@ -121,7 +132,7 @@ public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
         }
     }
 
-    private static let connection = Array("Connection".utf8)
+    static let connection = Array("Connection".utf8)
     private static let close = Array("close".utf8)
     private static let keepAlive = Array("keep-alive".utf8)
 

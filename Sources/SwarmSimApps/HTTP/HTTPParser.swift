@@ -77,12 +77,13 @@ struct HTTPStreamParser {
     var headComplete: Bool { state != .head }
 
     mutating func append(_ bytes: [UInt8]) {
-        if readIndex > 0 && readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            scanIndex -= readIndex
-            readIndex = 0
+        if readIndex > 0 && readIndex == buffer.count { dropConsumed() }
+        // With nothing buffered, the chunk becomes the buffer (shared, copied only if it grows).
+        if buffer.isEmpty {
+            buffer = bytes
+        } else {
+            buffer.append(contentsOf: bytes)
         }
-        buffer.append(contentsOf: bytes)
     }
 
     /// The next complete message, or nil when more bytes are needed. `bodyless` tells a
@@ -99,7 +100,8 @@ struct HTTPStreamParser {
                 if kind == .request {
                     while readIndex + 1 < end && buffer[readIndex] == 0x0D && buffer[readIndex + 1] == 0x0A { readIndex += 2 }
                 }
-                let head = Array(buffer[readIndex..<end])
+                // A head that is the whole buffer shares its storage (a bodyless request).
+                let head = readIndex == 0 && end == buffer.count ? buffer : Array(buffer[readIndex..<end])
                 readIndex = end
                 scanIndex = end
                 let framing = try Self.parseHead(head, kind: kind, bodyless: bodyless, into: &message)
@@ -172,12 +174,16 @@ struct HTTPStreamParser {
     private mutating func finish() -> HTTPReceivedMessage {
         let finished = message
         message = .empty
-        if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            readIndex = 0
-            scanIndex = 0
-        }
+        if readIndex == buffer.count { dropConsumed() }
         return finished
+    }
+
+    /// Lets go of a buffer whose bytes have all been consumed. Not emptied in place: a
+    /// message's head may share its storage, and the next chunk becomes the buffer anyway.
+    private mutating func dropConsumed() {
+        buffer = []
+        readIndex = 0
+        scanIndex = 0
     }
 
     private mutating func take(_ n: Int) {
@@ -225,6 +231,7 @@ struct HTTPStreamParser {
         var fieldsEnd = 0
         var contentLength: Range<Int>?
         var transferEncoding: Range<Int>?
+        var connectionOptions = (close: false, keepAlive: false)
         let badLine: Range<Int>? = head.withUnsafeBufferPointer { head in
             var lineStart = 0
             let count = head.count
@@ -252,6 +259,9 @@ struct HTTPStreamParser {
                     contentLength = HTTPHeaders.trimmed(head, colon + 1..<lineEnd)
                 } else if transferEncoding == nil && HTTPHeaders.sameName(name, Self.transferEncoding) {
                     transferEncoding = HTTPHeaders.trimmed(head, colon + 1..<lineEnd)
+                } else if HTTPHeaders.sameName(name, HTTPHeaders.connection) {
+                    // Both ends ask every message for these; answered here, on the one pass.
+                    HTTPHeaders.addConnectionOptions(head[HTTPHeaders.trimmed(head, colon + 1..<lineEnd)], to: &connectionOptions)
                 }
                 fieldsEnd = next
                 lineStart = next
@@ -262,7 +272,8 @@ struct HTTPStreamParser {
         guard let startLine else { throw .badStartLine("") }
         message.head = head
         message.startLine = startLine
-        message.headers = HTTPHeaders(received: head, lines: fieldsStart..<min(fieldsEnd, head.count))
+        message.headers = HTTPHeaders(
+            received: head, lines: fieldsStart..<min(fieldsEnd, head.count), connectionOptions: connectionOptions)
 
         if kind == .response {
             let parts = StartLineParts(head[startLine], maxSplits: 2)

@@ -21,7 +21,11 @@ public final class HTTPServer {
     public let port: UInt16
     let behaviour: HTTPServerBehaviour
     private var listener: TCPListener?
-    private var sessions: [Int: Session] = [:]
+    /// Open sessions by slot (`Session.slot`); freed slots are reused, so a connection costs
+    /// no hashing. `Session.id` keeps the order they were accepted in.
+    private var sessions: [Session?] = []
+    private var freeSlots: [Int] = []
+    private var openSessions = 0
     private var nextSessionID = 0
     /// Requests answered, for tests and reports.
     public private(set) var requestsServed = 0
@@ -30,6 +34,7 @@ public final class HTTPServer {
 
     final class Session {
         let id: Int
+        let slot: Int
         let connection: TCPConnection
         var parser = HTTPRequestParser()
         var closing = false
@@ -37,11 +42,14 @@ public final class HTTPServer {
         var idleTimer: AppTimers.Token?
         /// The server, for the connection's callbacks: they capture the session alone, a single
         /// reference that serves as their context, so accepting a connection allocates no closure
-        /// contexts.
-        weak var server: HTTPServer?
+        /// contexts. Strong: the server forgets every session as its connection ends, which
+        /// ends the cycle, and a weak reference's side table would put every retain and release
+        /// of the server on the runtime's slow path.
+        let server: HTTPServer
 
-        init(id: Int, connection: TCPConnection, server: HTTPServer) {
+        init(id: Int, slot: Int, connection: TCPConnection, server: HTTPServer) {
             self.id = id
+            self.slot = slot
             self.connection = connection
             self.server = server
         }
@@ -59,29 +67,28 @@ public final class HTTPServer {
     }
 
     /// Open connections.
-    public var connectionCount: Int { sessions.count }
+    public var connectionCount: Int { openSessions }
 
     /// Stops the server as a killed process stops: the listening socket closes (new SYNs get
     /// a RST) and every open connection is closed.
     public func stop() {
         listener?.close()
         listener = nil
-        for id in sessions.keys.sorted() {
-            guard let session = sessions[id] else { continue }
-            end(session)
-        }
+        for session in sessions.compactMap({ $0 }).sorted(by: { $0.id < $1.id }) { end(session) }
     }
 
     private func accept(_ connection: TCPConnection) {
         // Go and nginx both set TCP_NODELAY on accepted connections.
         connection.noDelay = true
-        let session = Session(id: nextSessionID, connection: connection, server: self)
+        let slot = freeSlots.popLast() ?? sessions.count
+        let session = Session(id: nextSessionID, slot: slot, connection: connection, server: self)
         nextSessionID += 1
-        sessions[session.id] = session
+        if slot == sessions.count { sessions.append(session) } else { sessions[slot] = session }
+        openSessions += 1
         // The callbacks hold the session; the connection drops them once closed, ending the cycle.
-        connection.onData = { [session] bytes in session.server?.receive(bytes, on: session) }
-        connection.onEndOfStream = { [session] in session.server?.end(session) }
-        connection.onClosed = { [session] _ in session.server?.forget(session) }
+        connection.onData = { [session] bytes in session.server.receive(bytes, on: session) }
+        connection.onEndOfStream = { [session] in session.server.end(session) }
+        connection.onClosed = { [session] _ in session.server.forget(session) }
         armIdleTimer(session)
     }
 
@@ -132,6 +139,9 @@ public final class HTTPServer {
     private func forget(_ session: Session) {
         if let token = session.idleTimer { context.timers.cancel(token) }
         session.idleTimer = nil
-        sessions[session.id] = nil
+        guard sessions[session.slot] === session else { return }
+        sessions[session.slot] = nil
+        freeSlots.append(session.slot)
+        openSessions -= 1
     }
 }

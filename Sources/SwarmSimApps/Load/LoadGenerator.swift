@@ -30,7 +30,9 @@ public final class LoadGenerator {
     private var nextIndex = 0
     private var ended = 0
     private var idle: [LoadChannel] = []
-    private var inFlight: [Int: LoadChannel] = [:]
+    /// The channel carrying each request still out, by request index (an array beside
+    /// `records` rather than a dictionary: no hashing per request).
+    private var inFlight: [LoadChannel?] = []
     /// The requests' timeout deadlines in the order they were issued, from `deadlinesHead` on.
     /// Every request has the same timeout and requests are issued as time goes on, so the
     /// deadlines never decrease: one timer, set for the earliest request still out, serves all
@@ -59,6 +61,7 @@ public final class LoadGenerator {
         self.identify = identify
         self.completion = completion
         records.reserveCapacity(spec.requests)
+        inFlight.reserveCapacity(spec.requests)
     }
 
     /// Whether every request has ended.
@@ -122,6 +125,7 @@ public final class LoadGenerator {
         nextIndex += 1
         let now = context.timers.now
         records.append(RequestRecord(index: index, start: now, peer: peer))
+        inFlight.append(nil)
         let channel: LoadChannel
         if let reused = idle.popLast() {
             channel = reused
@@ -179,7 +183,7 @@ public final class LoadGenerator {
     private func end(_ index: Int, _ result: Result<[UInt8], RequestFailure>, channel: LoadChannel?) {
         guard records[index].end == nil else { return }
         let now = context.timers.now
-        if let inflightChannel = inFlight.removeValue(forKey: index) {
+        if let inflightChannel = inFlight[index].take() {
             let keep: Bool
             if case .success = result { keep = spec.keepAlive && inflightChannel.isReusable } else { keep = false }
             if keep {

@@ -22,6 +22,7 @@ public final class AppTimers: EventTarget {
 
     public init(simulation: Simulation) {
         self.simulation = simulation
+        super.init()
         target = simulation.register(self)
     }
 
@@ -46,7 +47,7 @@ public final class AppTimers: EventTarget {
     /// Timers set and not yet fired or cancelled.
     public var pendingCount: Int { pending.count }
 
-    public func handle(_ event: Event, in simulation: Simulation) {
+    public override func handle(_ event: Event, in simulation: Simulation) {
         pending.removeValue(forKey: event.argument)?()
     }
 }

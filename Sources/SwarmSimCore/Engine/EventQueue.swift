@@ -141,6 +141,20 @@ public struct EventQueue<Payload>: ~Copyable {
     /// Whether no live event is scheduled.
     @inlinable public var isEmpty: Bool { liveCount == 0 }
 
+    /// Adds an event that will never be cancelled, so it needs no slot and returns no handle
+    /// (frames in flight between devices: most of the events of a packet-level run). Ordered
+    /// exactly as `push` orders it.
+    @inlinable
+    public mutating func pushUncancellable(at time: SimTime, _ payload: Payload) {
+        let key = Entry.key(time)
+        if key < last { rebase(on: key) }
+        place(Entry(key: key, slot: Self.uncancellable, payload: payload))
+        liveCount &+= 1
+    }
+
+    /// The slot number of an entry pushed with `pushUncancellable`: it has no state word.
+    @usableFromInline static var uncancellable: UInt32 { .max }
+
     /// Schedules `payload` at `time`. O(1); O(n) if `time` is before the last popped time.
     @inlinable @discardableResult
     public mutating func push(at time: SimTime, _ payload: Payload) -> EventHandle {
@@ -206,7 +220,7 @@ public struct EventQueue<Payload>: ~Copyable {
         let entry = (buckets[0].entries + buckets[0].head).move()
         buckets[0].head &+= 1
         if buckets[0].head == buckets[0].count { buckets[0].head = 0; buckets[0].count = 0 }
-        release(slot: Int(entry.slot))
+        if entry.slot != Self.uncancellable { release(slot: Int(entry.slot)) }
         liveCount &-= 1
         return (Entry.time(entry.key), entry.payload)
     }
@@ -230,7 +244,7 @@ public struct EventQueue<Payload>: ~Copyable {
         if index > 0 { occupied.insert(index) }
     }
 
-    @inlinable func isCancelled(_ slot: UInt32) -> Bool { states[Int(slot)] & 1 != 0 }
+    @inlinable func isCancelled(_ slot: UInt32) -> Bool { slot != Self.uncancellable && states[Int(slot)] & 1 != 0 }
 
     /// Whether bucket 0 has a live entry at its front, after discarding cancelled ones there.
     @inlinable mutating func frontOfBucketZero() -> Bool {

@@ -22,10 +22,19 @@ public struct Event: Hashable, Sendable {
     }
 }
 
-/// An object that events are delivered to.
-public protocol EventTarget: AnyObject {
+/// An object that events are delivered to: subclasses override `handle`.
+///
+/// A base class rather than a protocol so that dispatch is a virtual call on a borrowed
+/// reference: the simulation lends each target to its event (`Unmanaged`) with no retain and
+/// release, where calling through an existential copied it out of the table first (a pair of
+/// atomic operations per event, 3% of the HTTP benchmark's samples).
+open class EventTarget {
+    public init() {}
+
     /// Handles `event` at `simulation.now`. May schedule and cancel further events.
-    func handle(_ event: Event, in simulation: Simulation)
+    open func handle(_ event: Event, in simulation: Simulation) {
+        preconditionFailure("\(type(of: self)) must override handle(_:in:)")
+    }
 }
 
 /// One discrete-event simulation: a clock, its queue of future events, the event receivers and
@@ -43,7 +52,10 @@ public final class Simulation {
     public private(set) var dispatchedCount: UInt64 = 0
 
     @usableFromInline var queue = EventQueue<Event>()
+    /// The receivers, owned here for the simulation's life.
     @usableFromInline var targets: [EventTarget] = []
+    /// The same receivers unretained, for dispatch (`targets` keeps them alive).
+    @usableFromInline var receivers: [Unmanaged<EventTarget>] = []
 
     public init(seed: UInt64 = 1) {
         self.seed = seed
@@ -52,6 +64,7 @@ public final class Simulation {
     /// Registers a receiver of events and returns its ID. O(1) amortised.
     public func register(_ target: EventTarget) -> TargetID {
         targets.append(target)
+        receivers.append(.passUnretained(target))
         return TargetID(rawValue: UInt32(targets.count - 1))
     }
 
@@ -72,6 +85,15 @@ public final class Simulation {
     public func schedule(_ event: Event, after delay: SimDuration) -> EventHandle {
         precondition(delay >= .zero, "an event cannot be scheduled in the past")
         return queue.push(at: now + delay, event)
+    }
+
+    /// Schedules `event` after `delay` (zero or more) from now, for good: it cannot be
+    /// cancelled, which spares the queue the bookkeeping a handle needs. Ordered exactly as
+    /// `schedule` would order it.
+    @inlinable
+    public func post(_ event: Event, after delay: SimDuration) {
+        precondition(delay >= .zero, "an event cannot be scheduled in the past")
+        queue.pushUncancellable(at: now + delay, event)
     }
 
     /// Cancels a scheduled event. O(1). Returns whether it was still pending.
@@ -97,7 +119,7 @@ public final class Simulation {
         while let (time, event) = queue.pop(notAfter: deadline) {
             now = time
             dispatchedCount &+= 1
-            targets[Int(event.target.rawValue)].handle(event, in: self)
+            dispatch(event)
         }
         if deadline != .distantFuture && deadline > now { now = deadline }
         return dispatchedCount - start
@@ -111,8 +133,12 @@ public final class Simulation {
         guard let (time, event) = queue.pop(notAfter: deadline) else { return false }
         now = time
         dispatchedCount &+= 1
-        targets[Int(event.target.rawValue)].handle(event, in: self)
+        dispatch(event)
         return true
+    }
+
+    @inline(__always) func dispatch(_ event: Event) {
+        receivers[Int(event.target.rawValue)]._withUnsafeGuaranteedRef { $0.handle(event, in: self) }
     }
 
     /// Runs for `duration` from now and parks the clock there.

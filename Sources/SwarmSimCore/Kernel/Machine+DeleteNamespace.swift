@@ -36,7 +36,7 @@ extension Machine {
 extension NetworkNamespace {
     /// Closes every socket of a dying namespace, without a packet, in a fixed order.
     func closeAllSockets() {
-        if let tcp = protocolHandlers[Int(IPProtocol.tcp.rawValue)] as? TCPProtocol { tcp.destroyAll() }
+        if let tcpProtocol { tcpProtocol.object.destroyAll() }
         for port in udpSockets.keys.sorted() {
             for socket in udpSockets[port] ?? [] { socket.close() }
         }

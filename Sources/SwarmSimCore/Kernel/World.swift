@@ -10,7 +10,9 @@ public final class World {
     /// The underlay segments, owned here like the machines (their NICs point back unowned).
     public private(set) var segments: [UnderlaySegment] = []
     /// Frames between devices, parked until their arrival event (slot index = event argument).
-    var inFlight: [PacketBuffer?] = []
+    /// Each parked frame holds one reference, taken on parking and handed to the receiver on
+    /// arrival (`Unmanaged`), so a frame in flight costs no other reference counting.
+    var inFlight: [Unmanaged<PacketBuffer>?] = []
     var freeInFlight: [Int] = []
     /// Packets that reached the end of their journey, for sockets to reuse.
     var packetPool = PacketPool()
@@ -27,6 +29,10 @@ public final class World {
 
     public init(simulation: Simulation) {
         self.simulation = simulation
+    }
+
+    deinit {
+        for case let parked? in inFlight { parked.release() }
     }
 
     /// The current simulated time.
@@ -53,21 +59,23 @@ public final class World {
     /// re-injection, the link's delay on the underlay).
     func deliver(_ packet: PacketBuffer, to device: NetDevice, after delay: SimDuration) {
         let slot: Int
-        if let free = freeInFlight.popLast() {
-            slot = free
-            inFlight[slot] = packet
+        let parked = Unmanaged.passRetained(packet)
+        if !freeInFlight.isEmpty {
+            slot = freeInFlight.removeLast()
+            inFlight[slot] = parked
         } else {
             slot = inFlight.count
-            inFlight.append(packet)
+            inFlight.append(parked)
         }
-        simulation.schedule(Event(target: device.targetID, kind: NetDevice.EventKind.frameArrival, argument: UInt64(slot)), after: delay)
+        // Frames in flight are never cancelled (a device that goes away drops them on arrival).
+        simulation.post(Event(target: device.targetID, kind: NetDevice.EventKind.frameArrival, argument: UInt64(slot)), after: delay)
     }
 
     /// Takes the packet parked in `slot` out of the in-flight table.
     func takeInFlight(_ slot: Int) -> PacketBuffer {
         deliveredFrames += 1
-        // `take()` moves the reference out of the table: no retain and release pair.
-        let packet = inFlight[slot].take().unsafelyUnwrapped
+        let packet = inFlight[slot].unsafelyUnwrapped.takeRetainedValue()
+        inFlight[slot] = nil
         freeInFlight.append(slot)
         return packet
     }

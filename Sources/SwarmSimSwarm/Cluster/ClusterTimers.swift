@@ -13,6 +13,7 @@ final class ClusterTimers: EventTarget {
 
     init(simulation: Simulation) {
         self.simulation = simulation
+        super.init()
         target = simulation.register(self)
     }
 
@@ -23,7 +24,7 @@ final class ClusterTimers: EventTarget {
         simulation.schedule(Event(target: target, kind: 0, argument: id), after: delay)
     }
 
-    func handle(_ event: Event, in simulation: Simulation) {
+    override func handle(_ event: Event, in simulation: Simulation) {
         pending.removeValue(forKey: event.argument)?()
     }
 }

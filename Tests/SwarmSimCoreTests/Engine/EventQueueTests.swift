@@ -94,6 +94,53 @@ import Testing
     }
 }
 
+@Suite struct EventQueueUncancellableTests {
+    /// Events pushed without a handle interleave with ordinary ones in exact (time, push) order,
+    /// and cancelling the ordinary ones around them still removes exactly those.
+    @Test func mixedPushesMatchAReferenceModel() {
+        var rng = RandomStream(seed: 23, name: "event-queue-uncancellable")
+        var q = EventQueue<Int>()
+        var reference: [(time: Int64, seq: Int, id: Int, cancellable: Bool)] = []
+        var handles: [Int: EventHandle] = [:]
+        var now: Int64 = 0
+        var seq = 0
+        var popped = 0
+        for step in 0..<20_000 {
+            let action = rng.next(below: 10)
+            if action < 5 {
+                // A third of them at the current time, as frames crossing a veth are.
+                let t = now + (rng.next(below: 3) == 0 ? 0 : Int64(rng.next(below: 1_000)))
+                let cancellable = rng.next(below: 2) == 0
+                if cancellable {
+                    handles[step] = q.push(at: SimTime(nanoseconds: t), step)
+                } else {
+                    q.pushUncancellable(at: SimTime(nanoseconds: t), step)
+                }
+                reference.append((t, seq, step, cancellable))
+                seq += 1
+            } else if action < 8 {
+                reference.sort { ($0.time, $0.seq) < ($1.time, $1.seq) }
+                let expected = reference.isEmpty ? nil : reference.removeFirst()
+                let got = q.pop()
+                #expect(got?.payload == expected?.id && got?.time.nanoseconds == expected?.time)
+                if let got {
+                    now = got.time.nanoseconds
+                    handles[got.payload] = nil
+                    popped += 1
+                }
+            } else if let victim = reference.indices.filter({ reference[$0].cancellable }).first {
+                let id = reference.remove(at: victim).id
+                let cancelled = q.cancel(handles[id]!)
+                #expect(cancelled)
+                handles[id] = nil
+            }
+            let live = q.count
+            #expect(live == reference.count)
+        }
+        #expect(popped > 5_000)
+    }
+}
+
 extension Range where Bound == Int {
     fileprivate func randomElementIndex(using rng: inout RandomStream) -> Int? {
         isEmpty ? nil : lowerBound + Int(rng.next(below: UInt64(count)))

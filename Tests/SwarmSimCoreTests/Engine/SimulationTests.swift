@@ -7,7 +7,7 @@ private final class Recorder: EventTarget {
     var rescheduleEvery: SimDuration?
     var id = TargetID(rawValue: 0)
 
-    func handle(_ event: Event, in simulation: Simulation) {
+    override func handle(_ event: Event, in simulation: Simulation) {
         log.append((simulation.now, event.kind, event.argument))
         if let period = rescheduleEvery, event.argument < 3 {
             simulation.schedule(Event(target: id, kind: event.kind, argument: event.argument + 1), after: period)

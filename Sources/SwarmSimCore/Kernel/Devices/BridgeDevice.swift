@@ -63,9 +63,7 @@ public final class BridgeDevice: NetDevice {
         let source = frame.source
         let destination = frame.destination
         let now = worldRef.borrow { $0.now }
-        if source.isUnicast && fdb[source]?.isLocal != true {
-            fdb[source] = FDBEntry(port: ingress.ifindex, isLocal: false, updated: now)
-        }
+        if source.isUnicast { learn(source, on: ingress.ifindex, now: now) }
         if destination.isMulticast {
             let local = packet.copy()
             flood(packet, except: ingress)
@@ -82,6 +80,19 @@ public final class BridgeDevice: NetDevice {
             port.transmit(packet)
         } else {
             world.countDrop("bridge \(name): destination behind ingress port")
+        }
+    }
+
+    /// `br_fdb_update`: the source MAC is behind the ingress port as of now; local entries stay.
+    /// An entry already there is updated in place (one hash lookup per frame, not two).
+    private func learn(_ mac: MACAddress, on port: Int32, now: SimTime) {
+        if let index = fdb.index(forKey: mac) {
+            if !fdb.values[index].isLocal {
+                fdb.values[index].port = port
+                fdb.values[index].updated = now
+            }
+        } else {
+            fdb[mac] = FDBEntry(port: port, isLocal: false, updated: now)
         }
     }
 
@@ -102,7 +113,7 @@ public final class BridgeDevice: NetDevice {
         rxPackets += 1
         rxBytes += packet.length
         record(packet)
-        packet.comment = nil
+        packet.clearComment()
         packet.inputInterface = ifindex
         namespaceRef.borrow { $0.receiveFrame(packet, on: self) }
     }
@@ -115,7 +126,9 @@ public final class BridgeDevice: NetDevice {
         }
     }
 
+    /// An index loop: `first(where:)` retained and released every port it passed.
     private func port(ifindex: Int32) -> NetDevice? {
-        ports.first { $0.ifindex == ifindex }
+        for index in ports.indices where ports[index].ifindex == ifindex { return ports[index] }
+        return nil
     }
 }

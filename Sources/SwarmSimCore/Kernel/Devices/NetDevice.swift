@@ -32,12 +32,12 @@ public class NetDevice: EventTarget {
     let namespaceRef: Unretained<NetworkNamespace>
     public internal(set) var mac: MACAddress
     public var mtu: Int
-    public internal(set) var isUp = true
+    public internal(set) var isUp = true { didSet { namespaceRef.borrow { $0.routesChanged() } } }
     /// Set by `NetworkNamespace.deleteDevice` (`ip link del`): the device is also down, so the
     /// `isUp` checks the packet path already makes keep frames away from it; it stays registered
     /// with the simulation as an inert event target, so frames still in flight to it are dropped.
     public internal(set) var isDeleted = false
-    public internal(set) var addresses: [InterfaceAddress] = []
+    public internal(set) var addresses: [InterfaceAddress] = [] { didSet { namespaceRef.borrow { $0.routesChanged() } } }
     /// The bridge this device is a port of, if any (`ip link set DEV master BR`).
     public internal(set) var master: BridgeDevice? {
         get { masterRef?.object }
@@ -66,6 +66,7 @@ public class NetDevice: EventTarget {
         self.mtu = mtu
         worldRef = Unretained(namespace.world)
         ifindex = namespace.machine.allocateIfindex()
+        super.init()
         targetID = namespace.world.simulation.register(self)
     }
 
@@ -89,7 +90,7 @@ public class NetDevice: EventTarget {
         txPackets += 1
         txBytes += packet.length
         record(packet)
-        packet.comment = nil
+        packet.clearComment()
         deviceTransmit(packet)
     }
 
@@ -107,7 +108,7 @@ public class NetDevice: EventTarget {
         rxPackets += 1
         rxBytes += packet.length
         if tapsReceivedFrames { record(packet) }
-        packet.comment = nil
+        packet.clearComment()
         packet.inputInterface = ifindex
         if let masterRef {
             masterRef.borrow { $0.handleFrame(packet, from: self) }
@@ -116,13 +117,17 @@ public class NetDevice: EventTarget {
         }
     }
 
-    func record(_ packet: PacketBuffer) {
-        guard !taps.isEmpty else { return }
+    /// Shows `packet` to the taps; inlined so that a device without taps pays one test.
+    @inline(__always) final func record(_ packet: PacketBuffer) {
+        if !taps.isEmpty { recordToTaps(packet) }
+    }
+
+    private func recordToTaps(_ packet: PacketBuffer) {
         let bytes = UnsafeRawBufferPointer(packet.bytes)
         for tap in taps { tap.record(bytes, at: world.now, comment: packet.comment) }
     }
 
-    public func handle(_ event: Event, in simulation: Simulation) {
+    public override func handle(_ event: Event, in simulation: Simulation) {
         switch event.kind {
         case EventKind.frameArrival:
             var packet = worldRef.borrow { $0.takeInFlight(Int(event.argument)) }

@@ -121,6 +121,12 @@ public final class PacketBuffer: ManagedBuffer<PacketMetadata, UInt8> {
         set { header.comment = newValue }
     }
 
+    /// Drops the comment once a capture point has shown it. Most packets carry none, and
+    /// testing first spares them the release of the old value that an assignment costs.
+    @inline(__always) func clearComment() {
+        if header.comment != nil { header.comment = nil }
+    }
+
     /// The packet's bytes from its current outermost header. Valid until the next call that
     /// changes the length or headroom.
     @inlinable public var bytes: UnsafeMutableRawBufferPointer {

@@ -49,8 +49,8 @@ extension NetworkNamespace {
             if destination.isBroadcast { localDeliver(packet, from: device) } else { world.countDrop("multicast not modelled") }
             return
         }
-        if let local = localTable.lookup(destination, usable: { _ in true }) {
-            switch local.kind {
+        if let kind = localRouteKind(for: destination) {
+            switch kind {
             case .local:
                 localDeliver(packet, from: device)
                 return
@@ -79,6 +79,18 @@ extension NetworkNamespace {
             return
         }
         forward(packet, from: device, to: out, route: route)
+    }
+
+    /// The kind of the local-table route to `destination` (`local`, `broadcast`), if any. The
+    /// last answer is kept until the routes change, as a socket's input route is kept for
+    /// early demux (`sk_rx_dst`): segments of one flow keep arriving for the same address.
+    func localRouteKind(for destination: IPv4Address) -> Route.Kind? {
+        if let cache = inputRouteCache, cache.generation == routeGeneration, cache.destination == destination {
+            return cache.kind
+        }
+        let kind = localTable.lookup(destination)?.kind
+        inputRouteCache = (routeGeneration, destination, kind)
+        return kind
     }
 
     /// `ip_forward`: TTL, MTU, decrement, FORWARD, then the output path.
@@ -116,11 +128,16 @@ extension NetworkNamespace {
 
     /// `ip_local_deliver`: reassemble, INPUT, then the protocol handler.
     func localDeliver(_ packet: PacketBuffer, from device: NetDevice) {
-        var packet = packet
         if IPv4Packet(unchecked: packet.bytes).isFragment {
             guard let whole = reassemble(packet) else { return }
-            packet = whole
+            deliverWhole(whole, from: device)
+        } else {
+            deliverWhole(packet, from: device)
         }
+    }
+
+    /// `ip_local_deliver_finish`: INPUT, then the protocol handler of a whole datagram.
+    private func deliverWhole(_ packet: PacketBuffer, from device: NetDevice) {
         switch hooks.run(packet, .localIn, namespace: self, inDevice: device, outDevice: nil) {
         case .accept: break
         case .drop(let reason):
@@ -133,6 +150,7 @@ extension NetworkNamespace {
         switch ip.protocol {
         case .icmp: receiveICMP(packet)
         case .udp: receiveUDP(packet)
+        case .tcp where tcpProtocol != nil: tcpProtocol.unsafelyUnwrapped.borrow { $0.receive(packet, in: self) }
         default:
             if let handler = protocolHandlers[Int(ip.protocol.rawValue)] {
                 handler.receive(packet, in: self)

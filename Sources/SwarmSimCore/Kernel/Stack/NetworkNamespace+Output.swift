@@ -12,7 +12,25 @@ extension NetworkNamespace {
     }
 
     /// The route and source address for a locally generated packet to `destination` (`ip_route_output`).
+    ///
+    /// The last answer is kept until a table, a device, its state or its addresses change, as a
+    /// connected socket keeps its `dst` until the route generation moves on (`__sk_dst_check`):
+    /// a socket sends to one peer, so consecutive lookups mostly repeat.
     public func routeOutput(to destination: IPv4Address, from source: IPv4Address? = nil) -> (route: Route, device: NetDevice, source: IPv4Address)? {
+        if let cache = outputRouteCache, cache.generation == routeGeneration, cache.destination == destination,
+            cache.requestedSource == source
+        {
+            return (cache.route, cache.device, cache.source)
+        }
+        guard let found = lookUpOutputRoute(to: destination, from: source) else { return nil }
+        outputRouteCache = OutputRouteCache(
+            generation: routeGeneration, destination: destination, requestedSource: source, route: found.route,
+            device: found.device, source: found.source)
+        return found
+    }
+
+    /// `ip_route_output` itself: the local table, broadcast, then the main table.
+    private func lookUpOutputRoute(to destination: IPv4Address, from source: IPv4Address?) -> (route: Route, device: NetDevice, source: IPv4Address)? {
         let route: Route
         if let local = localTable.lookup(destination), local.kind == .local {
             route = Route(destination: IPv4Prefix(address: destination, length: 32), kind: .local,
@@ -173,4 +191,14 @@ extension NetworkNamespace {
         counters.outRequests += 1
         try? localOut(packet, route: route, device: device)
     }
+}
+
+/// One output route lookup and its answer, with the route generation it was made under.
+struct OutputRouteCache {
+    var generation: UInt64
+    var destination: IPv4Address
+    var requestedSource: IPv4Address?
+    var route: Route
+    var device: NetDevice
+    var source: IPv4Address
 }

@@ -9,12 +9,18 @@ public final class NetworkNamespace: EventTarget {
     public let name: String
     /// Owned by its machine (unowned(unsafe): read on every hop, see `Machine.world`).
     public unowned(unsafe) let machine: Machine
-    public internal(set) var devices: [NetDevice] = []
+    public internal(set) var devices: [NetDevice] = [] { didSet { routesChanged() } }
     public private(set) var loopback: LoopbackDevice!
     /// `ip route show table local`: local and broadcast addresses, filled from interface addresses.
-    public internal(set) var localTable = RoutingTable(name: "local")
+    public internal(set) var localTable = RoutingTable(name: "local") { didSet { routesChanged() } }
     /// `ip route show table main`: connected routes and configured ones.
-    public internal(set) var mainTable = RoutingTable(name: "main")
+    public internal(set) var mainTable = RoutingTable(name: "main") { didSet { routesChanged() } }
+    /// The last output route looked up, valid while `routeGeneration` is unchanged (see `routeOutput`).
+    var outputRouteCache: OutputRouteCache?
+    /// The last local-table lookup on input (see `localRouteKind`).
+    var inputRouteCache: (generation: UInt64, destination: IPv4Address, kind: Route.Kind?)?
+    /// Counts changes to anything an output route depends on: tables, devices, their state and addresses.
+    private(set) var routeGeneration: UInt64 = 0
     public internal(set) var neighbours = NeighbourTable()
     /// The netfilter hook functions of this namespace (tables, conntrack, IPVS register here).
     public var hooks = NetfilterHookTable()
@@ -33,6 +39,9 @@ public final class NetworkNamespace: EventTarget {
     var ipvsStorage: IPVS?
     /// Transport protocols beyond ICMP and UDP, by protocol number.
     var protocolHandlers = [IPProtocolHandler?](repeating: nil, count: 256)
+    /// TCP once a socket has created it (also in `protocolHandlers`), kept typed so that
+    /// `tcp` needs no dynamic cast and local delivery borrows it without reference counting.
+    var tcpProtocol: Unretained<TCPProtocol>?
     var udpSockets: [UInt16: [UDPSocket]] = [:]
     var pingSockets: [UInt16: PingSocket] = [:]
     var reassembly = FragmentReassembly()
@@ -55,6 +64,7 @@ public final class NetworkNamespace: EventTarget {
         reachableTimes = machine.world.simulation.randomStream(named: "netns \(label) neighbour reachable time")
         var ids = machine.world.simulation.randomStream(named: "netns \(label) IP identification")
         identification = UInt16(truncatingIfNeeded: ids.next())
+        super.init()
         targetID = machine.world.simulation.register(self)
         let lo = LoopbackDevice(namespace: self)
         loopback = lo
@@ -65,6 +75,11 @@ public final class NetworkNamespace: EventTarget {
     /// The machine's world, kept here too: the packet path reads it at every hop, and one
     /// stored back-reference is cheaper than two.
     public unowned(unsafe) let world: World
+
+    /// Invalidates cached output routes (`rt_genid_bump_ipv4`).
+    func routesChanged() {
+        routeGeneration &+= 1
+    }
 
     /// `ip netns` style label used in messages: `host01:ingress_sbox`, `host01` for the root.
     public var qualifiedName: String { name.isEmpty ? machine.name : "\(machine.name):\(name)" }
@@ -202,7 +217,7 @@ public final class NetworkNamespace: EventTarget {
         static let reassemblyTimeout: UInt32 = 2
     }
 
-    public func handle(_ event: Event, in simulation: Simulation) {
+    public override func handle(_ event: Event, in simulation: Simulation) {
         guard !isDeleted else { return }
         switch event.kind {
         case EventKind.neighbourTimer: runNeighbourTimers()
@@ -214,6 +229,7 @@ public final class NetworkNamespace: EventTarget {
     /// Registers the handler of a transport protocol (TCP) in this namespace.
     public func register(_ handler: IPProtocolHandler, for proto: IPProtocol) {
         protocolHandlers[Int(proto.rawValue)] = handler
+        if proto == .tcp, let tcp = handler as? TCPProtocol { tcpProtocol = Unretained(tcp) }
     }
 
     /// The next IP identification for packets that are not DF from a connected socket.

@@ -3,7 +3,7 @@
 extension NetworkNamespace {
     /// This namespace's TCP, created and registered for protocol 6 on first use.
     public var tcp: TCPProtocol {
-        if let existing = protocolHandlers[Int(IPProtocol.tcp.rawValue)] as? TCPProtocol { return existing }
+        if let tcpProtocol { return tcpProtocol.object }
         let created = TCPProtocol(namespace: self)
         register(created, for: .tcp)
         return created

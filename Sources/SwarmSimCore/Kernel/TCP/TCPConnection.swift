@@ -70,7 +70,11 @@ public final class TCPConnection {
     var bytesAwaitingDelivery = 0
     /// Data written while the handshake is in progress (a blocked writer, `sk_write_pending`).
     var writePending = false
-    weak var listener: TCPListener?
+    /// The listener of a half-open request, set in SYN-RECV only: the listener clears it when
+    /// the request leaves its list (established, dropped, or the listener closed), which ends
+    /// the cycle. A strong reference rather than a weak one, whose side table would put every
+    /// retain and release of the listener on the runtime's slow path.
+    var listener: TCPListener?
     /// Established but not yet handed to the application by its listener.
     var inAcceptQueue = false
 

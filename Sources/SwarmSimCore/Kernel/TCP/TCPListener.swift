@@ -50,7 +50,10 @@ public final class TCPListener {
         if tcp.listeners[port]?.isEmpty == true { tcp.listeners[port] = nil }
         let half = requests
         requests = []
-        for request in half { request.finish(notify: nil) }
+        for request in half {
+            request.listener = nil
+            request.finish(notify: nil)
+        }
         let unaccepted = acceptQueue
         acceptQueue = []
         for connection in unaccepted {
@@ -115,6 +118,7 @@ public final class TCPListener {
     /// Removes one half-open request by identity: an index loop, as a `removeAll` closure would
     /// retain and release every request it passed (the list is as long as the SYN backlog).
     private func removeRequest(_ request: TCPConnection) {
+        request.listener = nil
         for index in requests.indices where requests[index] === request {
             requests.remove(at: index)
             return

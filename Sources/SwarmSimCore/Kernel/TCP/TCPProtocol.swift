@@ -9,7 +9,7 @@
 ///
 /// Randomness is drawn from seeded streams named after the namespace: the secrets of the ISN,
 /// timestamp-offset and ephemeral-port hashes, and the per-connection transmit hashes and IP IDs.
-public final class TCPProtocol: IPErrorHandler, EventTarget {
+public final class TCPProtocol: EventTarget, IPErrorHandler {
     /// Owns this protocol; `Unretained` as `TCPConnection.namespace` (used on every segment).
     public var namespace: NetworkNamespace { namespaceRef.object }
     let namespaceRef: Unretained<NetworkNamespace>
@@ -33,9 +33,7 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
     private(set) var targetID = TargetID(rawValue: 0)
 
     /// Notifications waiting for delivery to applications, in order.
-    /// Each is taken out (`take()`) as it is delivered, so the pass neither copies an entry (a
-    /// retain of its connection and payload) nor destroys it a second time when emptied.
-    var pending: [(TCPConnection, TCPNotification)?] = []
+    var pending = TCPNotificationQueue()
     private var flushing = false
     /// Connections in TIME-WAIT now (`tw_count`).
     public internal(set) var timeWaitCount = 0
@@ -73,6 +71,7 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
         perturbSecret = secrets.next()
         portRandom = simulation.randomStream(named: "\(label) port perturbation")
         hashes = simulation.randomStream(named: "\(label) transmit hashes")
+        super.init()
         targetID = simulation.register(self)
     }
 
@@ -230,7 +229,7 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
         Event(target: targetID, kind: kind, argument: UInt64(connection.generation) << 32 | UInt64(connection.slot))
     }
 
-    public func handle(_ event: Event, in simulation: Simulation) {
+    public override func handle(_ event: Event, in simulation: Simulation) {
         let slot = Int(event.argument & 0xFFFF_FFFF)
         let generation = UInt32(truncatingIfNeeded: event.argument >> 32)
         guard slot < slots.count, slotGenerations[slot] == generation, let connection = slots[slot] else { return }
@@ -241,7 +240,7 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
     // MARK: notifications
 
     func notify(_ connection: TCPConnection, _ notification: TCPNotification) {
-        pending.append((connection, notification))
+        pending.append(connection, notification)
     }
 
     /// Delivers queued notifications to the applications, in order; what the callbacks cause
@@ -249,13 +248,9 @@ public final class TCPProtocol: IPErrorHandler, EventTarget {
     func flush() {
         guard !flushing else { return }
         flushing = true
-        var index = 0
-        while index < pending.count {
-            let (connection, notification) = pending[index].take().unsafelyUnwrapped
-            index += 1
+        while let (connection, notification) = pending.next() {
             connection.deliver(notification)
         }
-        pending.removeAll(keepingCapacity: true)
         flushing = false
     }
 
