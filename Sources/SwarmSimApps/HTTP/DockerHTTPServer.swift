@@ -26,7 +26,7 @@ public enum DockerHTTPServer {
     public static func hostname(inBody body: [UInt8]) -> String? {
         // Plain byte loops: a load run calls this once per response.
         let prefix = bodyPrefix
-        guard body.count >= prefix.count + 5, body.starts(with: prefix) else { return nil }
+        guard body.count >= prefix.count + 5, HTTPBytes.hasPrefix(body, prefix) else { return nil }
         var i = prefix.count
         while i + 5 <= body.count {
             if body[i] == 0x3C && body[i + 1] == 0x2F && body[i + 2] == 0x68 && body[i + 3] == 0x31 && body[i + 4] == 0x3E {

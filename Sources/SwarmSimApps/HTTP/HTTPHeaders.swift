@@ -184,8 +184,7 @@ public struct HTTPHeaders: Equatable, Sendable, ExpressibleByDictionaryLiteral {
                              _ visit: (Range<Int>, Range<Int>) -> Bool) {
         var lineStart = start
         while lineStart < end {
-            var lineEnd = lineStart
-            while lineEnd < end && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            var lineEnd = HTTPBytes.firstNewline(bytes, from: lineStart, to: end)
             let next = lineEnd + 1
             if lineEnd > lineStart && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             var colon = lineStart

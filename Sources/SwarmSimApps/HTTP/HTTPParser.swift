@@ -197,14 +197,12 @@ struct HTTPStreamParser {
     private mutating func findHeadEnd() -> Int? {
         let count = buffer.count
         let found: Int? = buffer.withUnsafeBufferPointer { buffer in
-            var i = max(scanIndex, readIndex)
+            var i = HTTPBytes.firstNewline(buffer, from: max(scanIndex, readIndex), to: count)
             while i < count {
-                if buffer[i] == 0x0A {
-                    // "\n\n" or "\r\n\r\n": a blank line (bare LF is tolerated, as Go and curl do).
-                    if i >= readIndex + 1 && buffer[i - 1] == 0x0A { return i + 1 }
-                    if i >= readIndex + 2 && buffer[i - 1] == 0x0D && buffer[i - 2] == 0x0A { return i + 1 }
-                }
-                i += 1
+                // "\n\n" or "\r\n\r\n": a blank line (bare LF is tolerated, as Go and curl do).
+                if i >= readIndex + 1 && buffer[i - 1] == 0x0A { return i + 1 }
+                if i >= readIndex + 2 && buffer[i - 1] == 0x0D && buffer[i - 2] == 0x0A { return i + 1 }
+                i = HTTPBytes.firstNewline(buffer, from: i + 1, to: count)
             }
             return nil
         }
@@ -236,8 +234,7 @@ struct HTTPStreamParser {
             var lineStart = 0
             let count = head.count
             while lineStart < count {
-                var lineEnd = lineStart
-                while lineEnd < count && head[lineEnd] != 0x0A { lineEnd += 1 }
+                var lineEnd = HTTPBytes.firstNewline(head, from: lineStart, to: count)
                 let next = lineEnd + 1
                 if lineEnd > lineStart && head[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 guard startLine != nil else {

@@ -141,8 +141,7 @@ struct TCPRetransmitQueue {
     mutating func removeFirst() {
         head += 1
         if head == storage.count {
-            storage.removeAll(keepingCapacity: true)
-            head = 0
+            emptyStorage()
         } else if head >= 64 && head * 2 >= storage.count {
             storage.removeFirst(head)
             head = 0
@@ -166,7 +165,14 @@ struct TCPRetransmitQueue {
     /// Empties the queue and keeps its storage: the handshake empties it (the SYN is acked)
     /// right before the first data segment needs it again.
     mutating func removeAll() {
-        storage.removeAll(keepingCapacity: true)
+        emptyStorage()
+    }
+
+    /// Empties `storage` keeping its block. Segments are plain values, so popping them is a
+    /// count decrement each, where `removeAll(keepingCapacity:)` is a generic range
+    /// replacement (the queue holds one or two segments when a short exchange empties it).
+    private mutating func emptyStorage() {
+        while !storage.isEmpty { storage.removeLast() }
         head = 0
     }
 }
