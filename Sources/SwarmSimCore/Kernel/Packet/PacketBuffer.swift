@@ -43,8 +43,22 @@ public final class PacketBuffer: ManagedBuffer<PacketMetadata, UInt8> {
         precondition(!header.ownsStorage && header.capacity == PacketBuffer.standardCapacity
             && length >= 0 && PacketBuffer.defaultHeadroom + length <= header.capacity)
         let storage = header.storage
-        header = PacketMetadata(storage: storage, capacity: PacketBuffer.standardCapacity,
-                                start: PacketBuffer.defaultHeadroom, length: length)
+        // The references are tested before they are dropped (a recycled packet has usually
+        // lost both on its way): assigning a whole new header released each one regardless.
+        if header.conntrack != nil || header.comment != nil {
+            header.conntrack = nil
+            header.comment = nil
+        }
+        header.ownsStorage = false
+        header.capacity = PacketBuffer.standardCapacity
+        header.start = PacketBuffer.defaultHeadroom
+        header.length = length
+        header.mark = 0
+        header.ipvsProperty = false
+        header.flowHash = 0
+        header.inputInterface = 0
+        header.conntrackInfo = .new
+        header.nfTrace = false
         (storage + PacketBuffer.defaultHeadroom).initializeMemory(as: UInt8.self, repeating: 0, count: length)
     }
 
@@ -203,7 +217,8 @@ public final class PacketBuffer: ManagedBuffer<PacketMetadata, UInt8> {
         mark = 0
         ipvsProperty = false
         inputInterface = 0
-        conntrack = nil
+        // Most packets carry no entry: testing spares them the release an assignment costs.
+        if header.conntrack != nil { header.conntrack = nil }
         conntrackInfo = .new
     }
 

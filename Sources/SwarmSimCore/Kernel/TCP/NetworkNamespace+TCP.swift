@@ -83,7 +83,7 @@ extension TCPProtocol {
         let step = 2
         let portOffset = TCPProtocol.keyedHash(portSecret, local.value, remote.value, UInt32(remotePort))
         let index = UInt32(truncatingIfNeeded: portOffset) & 0xFFFF
-        let perturbation = portPerturbation[index]
+        let perturbation = portPerturbation[PerturbationIndex(value: index)]
             ?? UInt32(truncatingIfNeeded: TCPProtocol.keyedHash(perturbSecret, index, 0))
         var offset = Int((perturbation &+ UInt32(truncatingIfNeeded: portOffset >> 32)) % UInt32(remaining))
         offset &= ~1
@@ -94,7 +94,7 @@ extension TCPProtocol {
                 if port >= high { port -= remaining }
                 if let reuse = portUsable(UInt16(port), local: local, remote: remote, remotePort: remotePort) {
                     let advance = max(i, Int(portRandom.next(below: 8)) * step)
-                    portPerturbation[index] = perturbation &+ UInt32(advance + step)
+                    portPerturbation[PerturbationIndex(value: index)] = perturbation &+ UInt32(advance + step)
                     return (UInt16(port), reuse.timeWait)
                 }
                 i += step
@@ -111,7 +111,8 @@ extension TCPProtocol {
     /// Whether `port` can carry a new connection to `remote:remotePort`; with the TIME-WAIT
     /// connection it replaces, if any (`__inet_check_established` + `tcp_twsk_unique`).
     private func portUsable(_ port: UInt16, local: IPv4Address, remote: IPv4Address, remotePort: UInt16) -> PortReuse? {
-        if listeners[port] != nil { return nil }
+        // A client namespace usually has no listener at all: no port to hash then.
+        if !listeners.isEmpty && listeners[port] != nil { return nil }
         let key = TCPFourTuple(local: local, localPort: port, remote: remote, remotePort: remotePort)
         guard let existing = connections[key] else { return PortReuse(timeWait: nil) }
         guard existing.state == .timeWait, timeWaitReusable(existing) else { return nil }

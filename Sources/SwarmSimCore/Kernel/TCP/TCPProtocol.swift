@@ -48,7 +48,14 @@ public final class TCPProtocol: EventTarget, IPErrorHandler {
     let portSecret: UInt64
     let perturbSecret: UInt64
     /// `table_perturb` of `__inet_hash_connect`, filled lazily from `perturbSecret`.
-    var portPerturbation: [UInt32: UInt32] = [:]
+    var portPerturbation: [PerturbationIndex: UInt32] = [:]
+
+    /// An index of `table_perturb`, hashed as the packet path's keys are (one connect looks it
+    /// up and stores it again; SipHash on a plain integer cost more than the rest of both).
+    struct PerturbationIndex: PackedHashKey {
+        var value: UInt32
+        var packedWords: (UInt64, UInt64) { (UInt64(value), 0) }
+    }
     var portRandom: RandomStream
     var hashes: RandomStream
 
@@ -183,8 +190,9 @@ public final class TCPProtocol: EventTarget, IPErrorHandler {
 
     func insert(_ connection: TCPConnection) {
         let key = connection.fourTuple
-        precondition(connections[key] == nil, "4-tuple \(key) already in use")
-        connections[key] = connection
+        // One hash lookup: the insertion reports what it replaced.
+        let replaced = connections.updateValue(connection, forKey: key)
+        precondition(replaced == nil, "4-tuple \(key) already in use")
         if let slot = freeSlots.popLast() {
             slots[slot] = connection
             connection.slot = slot
@@ -198,8 +206,9 @@ public final class TCPProtocol: EventTarget, IPErrorHandler {
     }
 
     func remove(_ connection: TCPConnection) {
-        let key = connection.fourTuple
-        if connections[key] === connection { connections[key] = nil }
+        if let index = connections.index(forKey: connection.fourTuple), connections.values[index] === connection {
+            connections.remove(at: index)
+        }
         let slot = connection.slot
         if slot >= 0 && slot < slots.count && slots[slot] === connection {
             slots[slot] = nil
