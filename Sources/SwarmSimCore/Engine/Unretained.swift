@@ -24,6 +24,17 @@
         unmanaged._withUnsafeGuaranteedRef(body)
     }
 
+    /// `borrow` for a body that throws a typed error (the standard library's borrow rethrows
+    /// untyped errors, so the error is cast back, on the error path only).
+    @inlinable @inline(__always)
+    public func borrow<Result, Failure: Error>(_ body: (Object) throws(Failure) -> Result) throws(Failure) -> Result {
+        do {
+            return try unmanaged._withUnsafeGuaranteedRef(body)
+        } catch {
+            throw error as! Failure
+        }
+    }
+
     /// Whether both refer to the same object (`===` without loading either).
     @inlinable public static func === (a: Unretained, b: Unretained) -> Bool {
         a.unmanaged.toOpaque() == b.unmanaged.toOpaque()

@@ -71,13 +71,16 @@ public final class World {
         simulation.post(Event(target: device.targetID, kind: NetDevice.EventKind.frameArrival, argument: UInt64(slot)), after: delay)
     }
 
-    /// Takes the packet parked in `slot` out of the in-flight table.
-    func takeInFlight(_ slot: Int) -> PacketBuffer {
+    /// The arrival of the frame parked in `slot` at `device`: out of the table, received, and
+    /// into the packet pool unless something kept it (a queue, the next hop). Here rather than in
+    /// the device, so the packet moves into the pool without a retain.
+    func arrive(_ slot: Int, at device: NetDevice) {
         deliveredFrames += 1
         let packet = inFlight[slot].unsafelyUnwrapped.takeRetainedValue()
         inFlight[slot] = nil
         freeInFlight.append(slot)
-        return packet
+        device.receive(packet)
+        packetPool.recycle(consume packet)
     }
 
     /// Counts a dropped packet under `reason` (e.g. `"ttl exceeded"`, `"no route"`).

@@ -6,7 +6,7 @@ import Testing
     /// headroom, no metadata left from its last journey.
     @Test func recycledPacketIsNew() {
         var pool = PacketPool()
-        var packet = PacketBuffer.make(length: 40)
+        let packet = PacketBuffer.make(length: 40)
         packet.bytes.storeBytes(of: 0xDEAD_BEEF, toByteOffset: 0, as: UInt32.self)
         packet.mark = 7
         packet.ipvsProperty = true
@@ -16,7 +16,7 @@ import Testing
         packet.nfTrace = true
         packet.prepend(14)
         let block = ObjectIdentifier(packet)
-        pool.recycle(&packet)
+        pool.recycle(consume packet)
         #expect(pool.count == 1)
         let reused = pool.make(length: 60)
         #expect(ObjectIdentifier(reused) == block && pool.count == 0)
@@ -30,19 +30,19 @@ import Testing
     /// larger than the standard block gets a new packet.
     @Test func onlyUnsharedStandardPacketsAreTakenBack() {
         var pool = PacketPool()
-        var shared = PacketBuffer.make(length: 40)
+        let shared = PacketBuffer.make(length: 40)
         let holder = shared
-        pool.recycle(&shared)
+        pool.recycle(consume shared)
         #expect(pool.count == 0)
-        var large = PacketBuffer.make(length: 1_400)
-        pool.recycle(&large)
+        let large = PacketBuffer.make(length: 1_400)
+        pool.recycle(consume large)
         #expect(pool.count == 0)
-        var regrown = PacketBuffer.make(length: 40)
+        let regrown = PacketBuffer.make(length: 40)
         regrown.prepend(200)
-        pool.recycle(&regrown)
+        pool.recycle(consume regrown)
         #expect(pool.count == 0)
-        var plain = PacketBuffer.make(length: 40)
-        pool.recycle(&plain)
+        let plain = PacketBuffer.make(length: 40)
+        pool.recycle(consume plain)
         #expect(pool.count == 1)
         let big = pool.make(length: 1_000)
         #expect(big.length == 1_000 && pool.count == 1)

@@ -15,7 +15,12 @@ public final class BridgeDevice: NetDevice {
         public var updated: SimTime
     }
 
-    public private(set) var ports: [NetDevice] = []
+    public private(set) var ports: [NetDevice] = [] {
+        didSet { portRefs = ports.map { (ifindex: $0.ifindex, device: Unretained($0)) } }
+    }
+    /// `ports` as forwarding reads them: a unicast frame's egress port is borrowed from here,
+    /// where taking it from `ports` cost a retain and a release per frame. `ports` keeps them.
+    private var portRefs: [(ifindex: Int32, device: Unretained<NetDevice>)] = []
     public private(set) var fdb: [MACAddress: FDBEntry] = [:]
     public var ageingTime: SimDuration = .seconds(300)
 
@@ -76,9 +81,7 @@ public final class BridgeDevice: NetDevice {
         }
         if entry.isLocal {
             passUp(packet)
-        } else if entry.port != ingress.ifindex, let port = port(ifindex: entry.port) {
-            port.transmit(packet)
-        } else {
+        } else if entry.port == ingress.ifindex || !transmit(packet, toPort: entry.port) {
             world.countDrop("bridge \(name): destination behind ingress port")
         }
     }
@@ -100,13 +103,10 @@ public final class BridgeDevice: NetDevice {
     override func deviceTransmit(_ packet: PacketBuffer) {
         guard let frame = try? EthernetFrame(packet.bytes) else { return }
         let destination = frame.destination
-        if !destination.isMulticast, let entry = lookup(destination), !entry.isLocal,
-            let port = port(ifindex: entry.port)
-        {
-            port.transmit(packet)
-        } else {
-            flood(packet, except: nil)
+        if !destination.isMulticast, let entry = lookup(destination), !entry.isLocal, transmit(packet, toPort: entry.port) {
+            return
         }
+        flood(packet, except: nil)
     }
 
     private func passUp(_ packet: PacketBuffer) {
@@ -126,9 +126,12 @@ public final class BridgeDevice: NetDevice {
         }
     }
 
-    /// An index loop: `first(where:)` retained and released every port it passed.
-    private func port(ifindex: Int32) -> NetDevice? {
-        for index in ports.indices where ports[index].ifindex == ifindex { return ports[index] }
-        return nil
+    /// Transmits on the port with `ifindex`; false if there is no such port.
+    private func transmit(_ packet: PacketBuffer, toPort ifindex: Int32) -> Bool {
+        for index in portRefs.indices where portRefs[index].ifindex == ifindex {
+            portRefs[index].device.borrow { $0.transmit(packet) }
+            return true
+        }
+        return false
     }
 }

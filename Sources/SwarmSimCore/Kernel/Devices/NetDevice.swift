@@ -130,10 +130,7 @@ public class NetDevice: EventTarget {
     public override func handle(_ event: Event, in simulation: Simulation) {
         switch event.kind {
         case EventKind.frameArrival:
-            var packet = worldRef.borrow { $0.takeInFlight(Int(event.argument)) }
-            receive(packet)
-            // Delivered, dropped or consumed here unless something kept it (a queue, the next hop).
-            worldRef.borrow { $0.packetPool.recycle(&packet) }
+            worldRef.borrow { $0.arrive(Int(event.argument), at: self) }
         default: preconditionFailure("unknown device event \(event.kind)")
         }
     }

@@ -22,7 +22,8 @@ struct PacketPool {
     }
 
     /// Takes `packet` back if nothing else refers to it and it has its standard block.
-    mutating func recycle(_ packet: inout PacketBuffer) {
+    /// Consuming, so that a packet taken back moves into the list (no retain and release).
+    mutating func recycle(_ packet: consuming PacketBuffer) {
         guard free.count < Self.limit, packet.isStandard, isKnownUniquelyReferenced(&packet) else { return }
         free.append(packet)
     }

@@ -17,16 +17,23 @@ extension NetworkNamespace {
     /// connected socket keeps its `dst` until the route generation moves on (`__sk_dst_check`):
     /// a socket sends to one peer, so consecutive lookups mostly repeat.
     public func routeOutput(to destination: IPv4Address, from source: IPv4Address? = nil) -> (route: Route, device: NetDevice, source: IPv4Address)? {
+        routeOutputUnretained(to: destination, from: source).map { ($0.route, $0.device.object, $0.source) }
+    }
+
+    /// `routeOutput` for the send path: the device comes back unretained (it stays in `devices`
+    /// while the answer is used), so a packet sent costs no reference counting on it.
+    func routeOutputUnretained(to destination: IPv4Address, from source: IPv4Address?) -> OutputRouteCache? {
         if let cache = outputRouteCache, cache.generation == routeGeneration, cache.destination == destination,
             cache.requestedSource == source
         {
-            return (cache.route, cache.device, cache.source)
+            return cache
         }
         guard let found = lookUpOutputRoute(to: destination, from: source) else { return nil }
-        outputRouteCache = OutputRouteCache(
+        let answer = OutputRouteCache(
             generation: routeGeneration, destination: destination, requestedSource: source, route: found.route,
-            device: found.device, source: found.source)
-        return found
+            device: Unretained(found.device), source: found.source)
+        outputRouteCache = answer
+        return answer
     }
 
     /// `ip_route_output` itself: the local table, broadcast, then the main table.
@@ -73,13 +80,14 @@ extension NetworkNamespace {
         ttl: UInt8? = nil, dscp: UInt8 = 0, ecn: UInt8 = 0, dontFragment: Bool = true, identification: UInt16? = nil
     ) throws(SendError) {
         counters.outRequests += 1
-        guard let (route, device, _) = routeOutput(to: destination, from: source) else {
+        guard let answer = routeOutputUnretained(to: destination, from: source) else {
             counters.outNoRoutes += 1
             throw .networkUnreachable
         }
         let total = IPv4Header.minimumLength + packet.length
-        if dontFragment && total > device.mtu {
-            throw .messageTooLong(mtu: device.mtu)
+        let mtu = answer.device.borrow { $0.mtu }
+        if dontFragment && total > mtu {
+            throw .messageTooLong(mtu: mtu)
         }
         let header = IPv4Header(
             dscp: dscp, ecn: ecn, totalLength: UInt16(clamping: total),
@@ -87,7 +95,7 @@ extension NetworkNamespace {
             dontFragment: dontFragment, ttl: ttl ?? defaultTTL, protocol: proto, source: source, destination: destination)
         header.emit(into: packet.prepend(IPv4Header.minimumLength))
         packet.inputInterface = 0
-        try localOut(packet, route: route, device: device)
+        try answer.device.borrow { device throws(SendError) in try localOut(packet, route: answer.route, device: device) }
     }
 
     /// `__ip_local_out`: OUTPUT, re-routing if a rule changed the destination, then POSTROUTING.
@@ -100,17 +108,16 @@ extension NetworkNamespace {
             throw .notPermitted(reason: reason)
         case .stolen: return
         }
-        var route = route
-        var device = device
         let after = IPv4Packet(unchecked: packet.bytes).destination
-        if after != before {
-            // ip_route_me_harder: a DNAT in OUTPUT sends the packet where it now points.
-            guard let rerouted = routeOutput(to: after, from: IPv4Packet(unchecked: packet.bytes).source) else {
-                throw .networkUnreachable
-            }
-            (route, device) = (rerouted.route, rerouted.device)
+        guard after != before else {
+            postRouting(packet, route: route, device: device)
+            return
         }
-        postRouting(packet, route: route, device: device)
+        // ip_route_me_harder: a DNAT in OUTPUT sends the packet where it now points.
+        guard let rerouted = routeOutput(to: after, from: IPv4Packet(unchecked: packet.bytes).source) else {
+            throw .networkUnreachable
+        }
+        postRouting(packet, route: rerouted.route, device: rerouted.device)
     }
 
     /// `ip_output` + `ip_finish_output`: POSTROUTING, fragmentation, neighbour output.
@@ -194,11 +201,17 @@ extension NetworkNamespace {
 }
 
 /// One output route lookup and its answer, with the route generation it was made under.
+///
+/// Plain values only, so reading it copies bytes: with a strong device reference, each read
+/// (one per segment sent) copied and destroyed it through the runtime's generic tuple
+/// witnesses, a tenth of the send path's instructions. The device is not retained: any change
+/// to the namespace's devices moves `routeGeneration` on, and the entry is read only while its
+/// generation is current, when the device is still in `devices`.
 struct OutputRouteCache {
     var generation: UInt64
     var destination: IPv4Address
     var requestedSource: IPv4Address?
     var route: Route
-    var device: NetDevice
+    var device: Unretained<NetDevice>
     var source: IPv4Address
 }

@@ -168,6 +168,24 @@ struct TCPRetransmitQueue {
         emptyStorage()
     }
 
+    /// Empties the queue and hands its storage block over (`TCPProtocol.recycle`), so that a
+    /// connection ending gives the next one its block instead of freeing it.
+    mutating func takeStorage() -> [TCPSentSegment] {
+        emptyStorage()
+        var block: [TCPSentSegment] = []
+        swap(&block, &storage)
+        return block
+    }
+
+    /// Whether it has a storage block (a new connection's queue has none).
+    var hasStorage: Bool { storage.capacity > 0 }
+
+    /// Takes over an empty block from a connection that ended, in place of having none.
+    mutating func adopt(_ block: [TCPSentSegment]) {
+        precondition(!hasStorage && block.isEmpty, "adopt a block into a queue without one only")
+        storage = block
+    }
+
     /// Empties `storage` keeping its block. Segments are plain values, so popping them is a
     /// count decrement each, where `removeAll(keepingCapacity:)` is a generic range
     /// replacement (the queue holds one or two segments when a short exchange empties it).

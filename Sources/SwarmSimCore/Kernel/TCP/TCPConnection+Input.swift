@@ -701,7 +701,8 @@ extension TCPConnection {
         tcp.counters.timeWaits += 1
         disarm(&retransmitTimer)
         disarm(&delayedAckTimer)
-        retransmitQueue.removeAll()
+        // The full socket's queues go here (the kernel frees it for a timewait sock).
+        tcp.recycle(retransmitQueue.takeStorage())
         outOfOrder.removeAll()
         sendBuffer.release()
         packetsOut = 0

@@ -89,6 +89,7 @@ extension TCPConnection {
     /// Queues and sends the SYN or SYN-ACK and starts its retransmission timer.
     private func sendSynSegment(flags: TCPFlags) {
         let segment = TCPSentSegment(seq: iss, end: iss &+ 1, flags: flags, sentAt: now)
+        if !retransmitQueue.hasStorage, let block = tcp.spareSegmentBlocks.popLast() { retransmitQueue.adopt(block) }
         retransmitQueue.append(segment)
         packetsOut = 1
         sndNxt = iss &+ 1

@@ -455,7 +455,7 @@ public final class TCPConnection {
         disarm(&delayedAckTimer)
         disarm(&lifetimeTimer)
         tcp.remove(self)
-        retransmitQueue.removeAll()
+        tcp.recycle(retransmitQueue.takeStorage())
         outOfOrder.removeAll()
         sendBuffer.release()
         packetsOut = 0

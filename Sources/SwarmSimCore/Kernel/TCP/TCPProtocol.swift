@@ -38,6 +38,18 @@ public final class TCPProtocol: EventTarget, IPErrorHandler {
     /// Connections in TIME-WAIT now (`tw_count`).
     public internal(set) var timeWaitCount = 0
 
+    /// Emptied retransmit-queue blocks of connections that ended, for new connections' SYNs
+    /// (as the kernel's slab caches keep freed objects for the next allocation): a connection
+    /// per request otherwise allocates and frees one block on each side.
+    var spareSegmentBlocks: [[TCPSentSegment]] = []
+
+    /// Keeps an emptied retransmit-queue block for reuse, unless enough are kept or it is large
+    /// (a bulk transfer's block is not held for the short connections after it).
+    func recycle(_ block: [TCPSentSegment]) {
+        guard block.capacity > 0, block.capacity <= 64, spareSegmentBlocks.count < 64 else { return }
+        spareSegmentBlocks.append(block)
+    }
+
     /// Path MTUs learned from ICMP fragmentation-needed, by destination (route exceptions).
     var pathMTU: [IPv4Address: Int] = [:]
 
