@@ -49,12 +49,37 @@ final class GoNetHTTPBehaviour: HTTPServerBehaviour {
                 keepAlive = false
             }
         }
-        // The head written straight into the answer's bytes (one allocation), in the order of
-        // `extraHeader.Write`; the same bytes as an `HTTPResponse` with these fields serialises to.
         let date = dateCache.date(now)
+        let includeBody = request.method != "HEAD"
+        let inputs = AnswerInputs(date: date, content: content, includeBody: includeBody, version: version, connection: connection)
+        if let lastAnswer, lastAnswer.inputs == inputs { return (lastAnswer.bytes, keepAlive) }
+        let bytes = answer(inputs)
+        lastAnswer = (inputs, bytes)
+        return (bytes, keepAlive)
+    }
+
+    /// What an answer's bytes are made of: the same inputs give the same bytes.
+    private struct AnswerInputs: Equatable {
+        var date: String
+        var content: [UInt8]
+        var includeBody: Bool
+        var version: HTTPVersion
+        var connection: String?
+    }
+
+    /// The last answer and its inputs: a server answering the same body within one second of
+    /// the `Date` clock writes the same bytes, which are then shared (the send buffer adopts an
+    /// array without copying) instead of written again. The body comparison is a pointer check
+    /// when the handler returns the same array, as the docker-http-server's does.
+    private var lastAnswer: (inputs: AnswerInputs, bytes: [UInt8])?
+
+    /// The head written straight into the answer's bytes (one allocation), in the order of
+    /// `extraHeader.Write`; the same bytes as an `HTTPResponse` with these fields serialises to.
+    private func answer(_ inputs: AnswerInputs) -> [UInt8] {
+        let (date, content, includeBody, version, connection) =
+            (inputs.date, inputs.content, inputs.includeBody, inputs.version, inputs.connection)
         let length = String(content.count)
         let type = contentType(of: content)
-        let includeBody = request.method != "HEAD"
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128 + date.utf8.count + type.utf8.count + (includeBody ? content.count : 0))
         bytes.append(contentsOf: version.description.utf8)
@@ -66,7 +91,7 @@ final class GoNetHTTPBehaviour: HTTPServerBehaviour {
         bytes.append(0x0D)
         bytes.append(0x0A)
         if includeBody { bytes.append(contentsOf: content) }
-        return (bytes, keepAlive)
+        return bytes
     }
 
     private static let statusOK = Array(" 200 OK\r\n".utf8)

@@ -171,9 +171,10 @@ struct HTTPStreamParser {
         return finish()
     }
 
+    /// The message in progress, swapped out (moved, not copied and destroyed).
     private mutating func finish() -> HTTPReceivedMessage {
-        let finished = message
-        message = .empty
+        var finished = HTTPReceivedMessage.empty
+        swap(&finished, &message)
         if readIndex == buffer.count { dropConsumed() }
         return finished
     }
@@ -331,15 +332,19 @@ public struct HTTPRequestParser {
 
     /// The next complete request, or nil when more bytes are needed.
     public mutating func next() throws(HTTPParseError) -> HTTPRequest? {
-        guard let message = try stream.next() else { return nil }
-        let head = message.head
-        let parts = StartLineParts(head[message.startLine])
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty, let version = HTTPVersion(head[parts[2]]) else {
+        guard var message = try stream.next() else { return nil }
+        let parts = StartLineParts(message.head[message.startLine])
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty, let version = HTTPVersion(message.head[parts[2]]) else {
             throw .badStartLine(message.startLineText)
         }
-        return HTTPRequest(method: String(decoding: head[parts[0]], as: UTF8.self),
-                           target: String(decoding: head[parts[1]], as: UTF8.self), version: version,
-                           headers: message.headers, body: message.body)
+        let method = String(decoding: message.head[parts[0]], as: UTF8.self)
+        let target = String(decoding: message.head[parts[1]], as: UTF8.self)
+        // Headers and body move into the request (swapped out of the message it came in).
+        var headers = HTTPHeaders()
+        swap(&headers, &message.headers)
+        var body: [UInt8] = []
+        swap(&body, &message.body)
+        return HTTPRequest(method: method, target: target, version: version, headers: headers, body: body)
     }
 }
 
@@ -383,18 +388,21 @@ public struct HTTPResponseParser {
         return try Self.response(message)
     }
 
-    private static func response(_ message: HTTPReceivedMessage) throws(HTTPParseError) -> HTTPResponse {
-        let head = message.head
-        let parts = StartLineParts(head[message.startLine], maxSplits: 2)
-        guard parts.count >= 2, let version = HTTPVersion(head[parts[0]]),
-            let status = HTTPStreamParser.statusCode(head[parts[1]])
+    private static func response(_ message: consuming HTTPReceivedMessage) throws(HTTPParseError) -> HTTPResponse {
+        let parts = StartLineParts(message.head[message.startLine], maxSplits: 2)
+        guard parts.count >= 2, let version = HTTPVersion(message.head[parts[0]]),
+            let status = HTTPStreamParser.statusCode(message.head[parts[1]])
         else {
             throw .badStartLine(message.startLineText)
         }
-        var response = HTTPResponse(version: version, status: status,
-                                    reason: parts.count > 2 ? String(decoding: head[parts[2]], as: UTF8.self) : "",
-                                    headers: message.headers, body: message.body)
-        response.head = message.head
+        let reason = parts.count > 2 ? String(decoding: message.head[parts[2]], as: UTF8.self) : ""
+        // Head, headers and body move into the response (swapped out of the message).
+        var headers = HTTPHeaders()
+        swap(&headers, &message.headers)
+        var body: [UInt8] = []
+        swap(&body, &message.body)
+        var response = HTTPResponse(version: version, status: status, reason: reason, headers: headers, body: body)
+        swap(&response.head, &message.head)
         return response
     }
 }

@@ -84,7 +84,7 @@ extension TCPConnection {
         synRetransmitted = counters.retransmittedSegments
         state = .established
         becomeEstablished()
-        tcp.notify(self, .connected)
+        tcpRef.borrow { $0.notify(self, .connected) }
         if sendShutdown {
             state = .finWait1
             finQueued = true
@@ -383,7 +383,7 @@ extension TCPConnection {
         rcvNxt = rcvNxt &+ UInt32(bytes.count)
         bytesAwaitingDelivery += bytes.count
         counters.bytesReceived += bytes.count
-        tcp.notify(self, .data(bytes))
+        tcpRef.borrow { $0.notify(self, .data(bytes)) }
     }
 
     /// `tcp_data_queue_ofo`: data beyond a hole waits; SACK blocks describe it.
@@ -406,7 +406,7 @@ extension TCPConnection {
     private func finReceived() {
         ackPending.insert(.scheduled)
         receiveShutdown = true
-        tcp.notify(self, .endOfStream)
+        tcpRef.borrow { $0.notify(self, .endOfStream) }
         outOfOrder.removeAll()
         outOfOrderFin = nil
         sackBlocks.removeAll()
@@ -690,19 +690,21 @@ extension TCPConnection {
     /// `tcp_time_wait`: keep the 4-tuple for `TCP_TIMEWAIT_LEN` to absorb old duplicates and
     /// re-ACK a retransmitted FIN; all buffers are released.
     func enterTimeWait() {
-        if tcp.timeWaitCount >= settings.maxTimeWaitBuckets {
+        if tcpRef.borrow({ $0.timeWaitCount }) >= settings.maxTimeWaitBuckets {
             tcp.counters.timeWaitOverflows += 1
             finish(notify: .normal)
             return
         }
         timeWaitWindow = receiveWindow()
         state = .timeWait
-        tcp.timeWaitCount += 1
-        tcp.counters.timeWaits += 1
+        tcpRef.borrow { tcp in
+            tcp.timeWaitCount += 1
+            tcp.counters.timeWaits += 1
+        }
         disarm(&retransmitTimer)
         disarm(&delayedAckTimer)
         // The full socket's queues go here (the kernel frees it for a timewait sock).
-        tcp.recycle(retransmitQueue.takeStorage())
+        tcpRef.borrow { $0.recycle(retransmitQueue.takeStorage()) }
         outOfOrder.removeAll()
         sendBuffer.release()
         packetsOut = 0
@@ -712,7 +714,7 @@ extension TCPConnection {
         armLifetime(after: settings.timeWaitLength)
         if closeReason == nil {
             closeReason = .normal
-            if !appDetached { tcp.notify(self, .closed(.normal)) }
+            if !appDetached { tcpRef.borrow { $0.notify(self, .closed(.normal)) } }
         }
     }
 

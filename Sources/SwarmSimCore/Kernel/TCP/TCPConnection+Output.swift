@@ -17,11 +17,7 @@ extension TCPConnection {
 
     /// `tcp_v4_connect` + `tcp_connect_init` + `tcp_connect`: sends the SYN.
     func startActiveOpen(mtu: Int, isn: UInt32?, tsRecent reused: (UInt32, SimTime)?) {
-        iss = isn ?? tcp.initialSequenceNumber(
-            local: localAddress, localPort: localPort, remote: remoteAddress, remotePort: remotePort)
-        tsOffset = tcp.timestampOffset(local: localAddress, remote: remoteAddress)
-        txHash = tcp.randomTransmitHash()
-        ipID = tcp.randomIPID()
+        drawConnectionSecrets(isn: isn)
         if let (value, stamp) = reused {
             tsRecent = value
             tsRecentStamp = stamp
@@ -45,11 +41,7 @@ extension TCPConnection {
 
     /// `tcp_conn_request` + `tcp_v4_send_synack`: answers a SYN that reached a listener.
     func startPassiveOpen(syn: TCPIncoming, mtu: Int, isn: UInt32?) {
-        iss = isn ?? tcp.initialSequenceNumber(
-            local: localAddress, localPort: localPort, remote: remoteAddress, remotePort: remotePort)
-        tsOffset = tcp.timestampOffset(local: localAddress, remote: remoteAddress)
-        txHash = tcp.randomTransmitHash()
-        ipID = tcp.randomIPID()
+        drawConnectionSecrets(isn: isn)
         irs = syn.seq
         rcvNxt = syn.seq &+ 1
         rcvWup = rcvNxt
@@ -86,10 +78,22 @@ extension TCPConnection {
         sendSynSegment(flags: [.syn, .ack])
     }
 
+    /// The ISN, timestamp offset, transmit hash and first IP ID of a new connection, from its
+    /// namespace's secrets (an ISN given for a SYN that reuses a TIME-WAIT 4-tuple).
+    private func drawConnectionSecrets(isn: UInt32?) {
+        tcpRef.borrow { tcp in
+            iss = isn ?? tcp.initialSequenceNumber(
+                local: localAddress, localPort: localPort, remote: remoteAddress, remotePort: remotePort)
+            tsOffset = tcp.timestampOffset(local: localAddress, remote: remoteAddress)
+            txHash = tcp.randomTransmitHash()
+            ipID = tcp.randomIPID()
+        }
+    }
+
     /// Queues and sends the SYN or SYN-ACK and starts its retransmission timer.
     private func sendSynSegment(flags: TCPFlags) {
         let segment = TCPSentSegment(seq: iss, end: iss &+ 1, flags: flags, sentAt: now)
-        if !retransmitQueue.hasStorage, let block = tcp.spareSegmentBlocks.popLast() { retransmitQueue.adopt(block) }
+        if !retransmitQueue.hasStorage, let block = tcpRef.borrow({ $0.spareSegmentBlocks.popLast() }) { retransmitQueue.adopt(block) }
         retransmitQueue.append(segment)
         packetsOut = 1
         sndNxt = iss &+ 1

@@ -318,7 +318,7 @@ public final class TCPConnection {
         markPushes()
         if state == .established || state == .closeWait {
             pushPendingFrames()
-            tcp.flush()
+            tcpRef.borrow { $0.flush() }
         }
     }
 
@@ -338,7 +338,7 @@ public final class TCPConnection {
         default:
             break
         }
-        tcp.flush()
+        tcpRef.borrow { $0.flush() }
     }
 
     /// Closes the socket (`close`): sends a FIN (or a RST if received data was left unread) and
@@ -373,7 +373,7 @@ public final class TCPConnection {
         default:
             break
         }
-        tcp.flush()
+        tcpRef.borrow { $0.flush() }
     }
 
     /// Resets the connection (`close` with `SO_LINGER` 0): a RST goes to the peer unless the
@@ -389,7 +389,7 @@ public final class TCPConnection {
             break
         }
         finish(notify: nil)
-        tcp.flush()
+        tcpRef.borrow { $0.flush() }
     }
 
     /// Takes up to `maxLength` bytes from `receiveBuffer` (`recv` without blocking); [] when empty.
@@ -399,7 +399,7 @@ public final class TCPConnection {
         let taken = Array(receiveBuffer.prefix(n))
         receiveBuffer.removeFirst(n)
         applicationRead(n)
-        tcp.flush()
+        tcpRef.borrow { $0.flush() }
         return taken
     }
 
@@ -446,7 +446,7 @@ public final class TCPConnection {
     /// or never saw it).
     func finish(notify reason: TCPCloseReason?) {
         guard state != .closed || slot >= 0 else { return }
-        if state == .timeWait { tcp.timeWaitCount -= 1 }
+        if state == .timeWait { tcpRef.borrow { $0.timeWaitCount -= 1 } }
         if state == .synReceived, let listener { listener.requestDropped(self) }
         if state == .synSent || state == .synReceived, reason != nil { tcp.counters.attemptFails += 1 }
         state = .closed
@@ -454,8 +454,8 @@ public final class TCPConnection {
         disarm(&retransmitTimer)
         disarm(&delayedAckTimer)
         disarm(&lifetimeTimer)
-        tcp.remove(self)
-        tcp.recycle(retransmitQueue.takeStorage())
+        tcpRef.borrow { $0.remove(self) }
+        tcpRef.borrow { $0.recycle(retransmitQueue.takeStorage()) }
         outOfOrder.removeAll()
         sendBuffer.release()
         packetsOut = 0
@@ -463,7 +463,7 @@ public final class TCPConnection {
         lostOut = 0
         retransOut = 0
         if let reason, !appDetached {
-            tcp.notify(self, .closed(reason))
+            tcpRef.borrow { $0.notify(self, .closed(reason)) }
         } else if appDetached {
             clearCallbacks()
         }
