@@ -21,6 +21,30 @@ import Testing
         #expect(server.requestsServed == 1 && other.requestsServed == 1)
     }
 
+    /// Go's answer is written once and shared while what it is made of repeats: the same
+    /// bytes again within the second, `Connection: close` only where asked for, and the next
+    /// second's `Date` once the clock moves on.
+    @Test func goAnswersFollowTheirInputsWhenRepeated() throws {
+        let bed = AppTestBed()
+        _ = try DockerHTTPServer.start(context: bed.server)
+        func curl(_ arguments: String...) throws -> String {
+            var outcome: CommandResult?
+            Curl.run(arguments: arguments, context: bed.client) { outcome = $0 }
+            _ = bed.simulation.run(for: .milliseconds(100))
+            return try #require(outcome).stdout
+        }
+        let first = try curl("-si", "server")
+        let closing = try curl("-si", "-H", "Connection: close", "server")
+        let again = try curl("-si", "server")
+        _ = bed.simulation.run(for: .seconds(2))
+        let later = try curl("-si", "server")
+        #expect(first.hasPrefix("HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\nContent-Length: 58\r\n"))
+        #expect(again == first && !first.contains("Connection:"))
+        #expect(closing.contains("charset=utf-8\r\nConnection: close\r\n\r\n"))
+        #expect(later.hasPrefix("HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:02 GMT\r\n"))
+        #expect(later.hasSuffix("cbc4fa365043</h1>\n"))
+    }
+
     @Test func goEchoesConnectionCloseAndClosesFirst() throws {
         let bed = AppTestBed()
         let server = try DockerHTTPServer.start(context: bed.server)

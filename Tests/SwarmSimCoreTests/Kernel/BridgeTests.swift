@@ -27,6 +27,33 @@ import TestSupport
         #expect(t.bridge.lookup(t.eths[2].mac) == nil)
     }
 
+    /// Forwarding follows the port list: a released port gets nothing (its entries are flushed
+    /// and it is no longer flooded to), and once enslaved again it is forwarded to again.
+    @Test func forwardingFollowsPortsReleasedAndAddedAgain() throws {
+        let t = Topologies.BridgeOfThree()
+        let ping = try t.namespaces[0].openPingSocket()
+        var replies = 0
+        ping.onReply = { _, _ in replies += 1 }
+        let target = Topologies.ip("10.0.0.2")
+        try ping.sendEcho(to: target, sequence: 1, payload: [])
+        t.simulation.run(for: .seconds(1))
+        #expect(replies == 1)
+
+        let tap = RecordingTap()
+        t.eths[1].addTap(tap)
+        t.bridge.removePort(t.ports[1])
+        #expect(t.bridge.lookup(t.eths[1].mac) == nil)
+        try ping.sendEcho(to: target, sequence: 2, payload: [])
+        t.simulation.run(for: .seconds(1))
+        #expect(replies == 1 && tap.frames.isEmpty, "nothing reaches a released port")
+
+        t.bridge.addPort(t.ports[1])
+        try ping.sendEcho(to: target, sequence: 3, payload: [])
+        t.simulation.run(for: .seconds(1))
+        #expect(replies == 2)
+        #expect(t.bridge.lookup(t.eths[1].mac)?.port == t.ports[1].ifindex)
+    }
+
     @Test func learnedEntriesAgeOutAfterThreeHundredSeconds() throws {
         let t = Topologies.BridgeOfThree()
         let ping = try t.namespaces[0].openPingSocket()

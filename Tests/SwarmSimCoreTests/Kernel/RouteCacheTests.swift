@@ -37,6 +37,34 @@ import TestSupport
         #expect(second.source == Topologies.ip("10.0.1.7"))
     }
 
+    /// One cached lookup answers with and without a requested source (a socket's `connect`,
+    /// then its segments): the requested source is returned as given, the selected one otherwise,
+    /// and the route is the same.
+    @Test func outputRouteAnswersWithAndWithoutARequestedSource() throws {
+        let t = Topologies.Routed()
+        let target = Topologies.ip("10.0.2.2")
+        let requested = Topologies.ip("10.0.1.99")
+        let chosen = try #require(t.a.routeOutput(to: target))
+        let given = try #require(t.a.routeOutput(to: target, from: requested))
+        let again = try #require(t.a.routeOutput(to: target))
+        #expect(chosen.source == Topologies.ip("10.0.1.2") && again.source == chosen.source)
+        #expect(given.source == requested)
+        #expect(given.route == chosen.route && given.device === chosen.device)
+        #expect(t.a.routeOutput(to: target, from: .any)?.source == chosen.source, "0.0.0.0 asks for none")
+    }
+
+    /// A device without addresses has no source to select: without a requested source there is
+    /// no answer, with one there is.
+    @Test func outputRouteWithoutAnAddressNeedsARequestedSource() throws {
+        let t = Topologies.Routed()
+        let target = Topologies.ip("10.0.1.1")
+        t.a.removeAddress(Topologies.ip("10.0.1.2"), from: t.aEth)
+        t.a.addRoute(Route(destination: IPv4Prefix(address: target, length: 32), device: t.aEth.ifindex))
+        #expect(t.a.routeOutput(to: target) == nil)
+        let given = try #require(t.a.routeOutput(to: target, from: Topologies.ip("10.0.1.2")))
+        #expect(given.device === t.aEth && given.source == Topologies.ip("10.0.1.2"))
+    }
+
     @Test func inputRouteFollowsAnAddressAddedAfterACachedLookup() {
         let t = Topologies.Routed()
         let address = Topologies.ip("10.0.1.9")

@@ -13,7 +13,7 @@ extension NetworkNamespace {
 
     /// The route and source address for a locally generated packet to `destination` (`ip_route_output`).
     ///
-    /// The last answer is kept until a table, a device, its state or its addresses change, as a
+    /// The last lookup is kept until a table, a device, its state or its addresses change, as a
     /// connected socket keeps its `dst` until the route generation moves on (`__sk_dst_check`):
     /// a socket sends to one peer, so consecutive lookups mostly repeat.
     public func routeOutput(to destination: IPv4Address, from source: IPv4Address? = nil) -> (route: Route, device: NetDevice, source: IPv4Address)? {
@@ -22,22 +22,29 @@ extension NetworkNamespace {
 
     /// `routeOutput` for the send path: the device comes back unretained (it stays in `devices`
     /// while the answer is used), so a packet sent costs no reference counting on it.
-    func routeOutputUnretained(to destination: IPv4Address, from source: IPv4Address?) -> OutputRouteCache? {
-        if let cache = outputRouteCache, cache.generation == routeGeneration, cache.destination == destination,
-            cache.requestedSource == source
-        {
-            return cache
+    ///
+    /// The route does not depend on the requested source (there is no policy routing), so one
+    /// cached lookup serves a socket's `connect` (no source yet) and its segments (from the
+    /// address `connect` chose) alike.
+    func routeOutputUnretained(to destination: IPv4Address, from source: IPv4Address?) -> OutputRoute? {
+        let entry: OutputRouteCache
+        if let cache = outputRouteCache, cache.generation == routeGeneration, cache.destination == destination {
+            entry = cache
+        } else {
+            guard let found = lookUpOutputRoute(to: destination) else { return nil }
+            entry = found
+            outputRouteCache = found
         }
-        guard let found = lookUpOutputRoute(to: destination, from: source) else { return nil }
-        let answer = OutputRouteCache(
-            generation: routeGeneration, destination: destination, requestedSource: source, route: found.route,
-            device: Unretained(found.device), source: found.source)
-        outputRouteCache = answer
-        return answer
+        if let source, !source.isUnspecified {
+            return OutputRoute(route: entry.route, device: entry.device, source: source)
+        }
+        guard let selected = entry.selectedSource else { return nil }
+        return OutputRoute(route: entry.route, device: entry.device, source: selected)
     }
 
-    /// `ip_route_output` itself: the local table, broadcast, then the main table.
-    private func lookUpOutputRoute(to destination: IPv4Address, from source: IPv4Address?) -> (route: Route, device: NetDevice, source: IPv4Address)? {
+    /// `ip_route_output` itself: the local table, broadcast, then the main table; and the source
+    /// address the route gives a packet that asks for none.
+    private func lookUpOutputRoute(to destination: IPv4Address) -> OutputRouteCache? {
         let route: Route
         if let local = localTable.lookup(destination), local.kind == .local {
             route = Route(destination: IPv4Prefix(address: destination, length: 32), kind: .local,
@@ -51,16 +58,15 @@ extension NetworkNamespace {
             return nil
         }
         guard let ifindex = route.device, let device = device(ifindex: ifindex) else { return nil }
-        let chosen: IPv4Address?
-        if let source, !source.isUnspecified {
-            chosen = source
-        } else if route.kind == .local {
-            chosen = destination.isLoopback ? IPv4Address.loopback : destination
+        let selected: IPv4Address?
+        if route.kind == .local {
+            selected = destination.isLoopback ? IPv4Address.loopback : destination
         } else {
-            chosen = route.preferredSource ?? selectSource(on: device, toward: route.gateway ?? destination)
+            selected = route.preferredSource ?? selectSource(on: device, toward: route.gateway ?? destination)
         }
-        guard let src = chosen else { return nil }
-        return (route, device, src)
+        return OutputRouteCache(
+            generation: routeGeneration, destination: destination, route: route, device: Unretained(device),
+            selectedSource: selected)
     }
 
     /// `inet_select_addr`: the device's address on the subnet of `target`, else its first
@@ -200,7 +206,7 @@ extension NetworkNamespace {
     }
 }
 
-/// One output route lookup and its answer, with the route generation it was made under.
+/// One output route lookup, with the route generation it was made under.
 ///
 /// Plain values only, so reading it copies bytes: with a strong device reference, each read
 /// (one per segment sent) copied and destroyed it through the runtime's generic tuple
@@ -210,7 +216,14 @@ extension NetworkNamespace {
 struct OutputRouteCache {
     var generation: UInt64
     var destination: IPv4Address
-    var requestedSource: IPv4Address?
+    var route: Route
+    var device: Unretained<NetDevice>
+    /// The source for a packet that asks for none (nil: the device has no usable address).
+    var selectedSource: IPv4Address?
+}
+
+/// An output route for one packet: the route, its device (borrowed) and the source address.
+struct OutputRoute {
     var route: Route
     var device: Unretained<NetDevice>
     var source: IPv4Address

@@ -45,8 +45,9 @@ extension TCPProtocol {
     func connect(to address: IPv4Address, port: UInt16, from source: IPv4Address?) throws(SocketError) -> TCPConnection {
         if let source, !source.isUnspecified, !namespace.isLocalAddress(source) { throw .addressNotAvailable }
         guard !address.isBroadcast, !address.isMulticast, !address.isUnspecified,
-            let (_, device, local) = namespace.routeOutput(to: address, from: source)
+            let out = namespace.routeOutputUnretained(to: address, from: source)
         else { throw .networkUnreachable }
+        let local = out.source
         guard let (localPort, timeWait) = chooseEphemeralPort(local: local, remote: address, remotePort: port) else {
             throw .noEphemeralPorts
         }
@@ -63,7 +64,7 @@ extension TCPProtocol {
             tcp: self, local: local, localPort: localPort, remote: address, remotePort: port, state: .synSent)
         insert(connection)
         counters.activeOpens += 1
-        connection.startActiveOpen(mtu: routeMTU(device: device, destination: address), isn: isn, tsRecent: tsRecent)
+        connection.startActiveOpen(mtu: out.device.borrow { routeMTU(device: $0, destination: address) }, isn: isn, tsRecent: tsRecent)
         return connection
     }
 

@@ -701,8 +701,8 @@ extension TCPConnection {
             tcp.timeWaitCount += 1
             tcp.counters.timeWaits += 1
         }
-        disarm(&retransmitTimer)
-        disarm(&delayedAckTimer)
+        stop(&retransmitTimer)
+        stop(&delayedAckTimer)
         // The full socket's queues go here (the kernel frees it for a timewait sock).
         tcpRef.borrow { $0.recycle(retransmitQueue.takeStorage()) }
         outOfOrder.removeAll()

@@ -22,6 +22,18 @@ extension TCPConnection {
         timer.deadline = nil
     }
 
+    /// Stops `timer` and takes its pending event out of the queue (`sk_stop_timer`), as the
+    /// kernel does for a socket that is done or becomes a timewait sock; `disarm` leaves the
+    /// event to fire idle, as `inet_csk_clear_xmit_timer` leaves the timer running.
+    func stop(_ timer: inout TCPTimer) {
+        timer.deadline = nil
+        timer.scheduledAt = nil
+        if let handle = timer.handle {
+            simulationRef.borrow { _ = $0.cancel(handle) }
+            timer.handle = nil
+        }
+    }
+
     func armRetransmit(after milliseconds: Int64) {
         arm(&retransmitTimer, kind: TCPProtocol.TimerKind.retransmit, at: now + .milliseconds(milliseconds))
     }

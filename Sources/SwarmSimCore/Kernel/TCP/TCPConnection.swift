@@ -451,9 +451,9 @@ public final class TCPConnection {
         if state == .synSent || state == .synReceived, reason != nil { tcp.counters.attemptFails += 1 }
         state = .closed
         closeReason = closeReason ?? reason
-        disarm(&retransmitTimer)
-        disarm(&delayedAckTimer)
-        disarm(&lifetimeTimer)
+        stop(&retransmitTimer)
+        stop(&delayedAckTimer)
+        stop(&lifetimeTimer)
         tcpRef.borrow { $0.remove(self) }
         tcpRef.borrow { $0.recycle(retransmitQueue.takeStorage()) }
         outOfOrder.removeAll()

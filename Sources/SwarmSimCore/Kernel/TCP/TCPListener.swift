@@ -8,7 +8,9 @@
 public final class TCPListener {
     /// `unowned(unsafe)` as `TCPConnection.namespace`: the simulation keeps both alive.
     public unowned(unsafe) let namespace: NetworkNamespace
-    unowned(unsafe) let tcp: TCPProtocol
+    /// `Unretained` as `TCPConnection.tcpRef`: borrowed on each handshake.
+    let tcpRef: Unretained<TCPProtocol>
+    var tcp: TCPProtocol { tcpRef.object }
     public let address: IPv4Address
     public let port: UInt16
     /// The accept-queue limit (`sk_max_ack_backlog`).
@@ -22,7 +24,7 @@ public final class TCPListener {
     var requests: [TCPConnection] = []
 
     init(tcp: TCPProtocol, address: IPv4Address, port: UInt16, backlog: Int) {
-        self.tcp = tcp
+        tcpRef = Unretained(tcp)
         namespace = tcp.namespace
         self.address = address
         self.port = port
@@ -88,17 +90,20 @@ public final class TCPListener {
             namespace.world.countDrop("tcp listen overflow on port \(port) in \(namespace.qualifiedName)")
             return
         }
-        guard let (_, device, _) = namespace.routeOutput(to: segment.source, from: segment.destination) else {
+        guard let out = namespace.routeOutputUnretained(to: segment.source, from: segment.destination) else {
             namespace.world.countDrop("tcp: no route for SYN-ACK to \(segment.source)")
             return
         }
-        let request = TCPConnection(
-            tcp: tcp, local: segment.destination, localPort: segment.destinationPort, remote: segment.source,
-            remotePort: segment.sourcePort, state: .synReceived)
-        request.listener = self
-        tcp.insert(request)
-        requests.append(request)
-        request.startPassiveOpen(syn: segment, mtu: tcp.routeMTU(device: device, destination: segment.source), isn: isn)
+        tcpRef.borrow { tcp in
+            let request = TCPConnection(
+                tcp: tcp, local: segment.destination, localPort: segment.destinationPort, remote: segment.source,
+                remotePort: segment.sourcePort, state: .synReceived)
+            request.listener = self
+            tcp.insert(request)
+            requests.append(request)
+            let mtu = out.device.borrow { tcp.routeMTU(device: $0, destination: segment.source) }
+            request.startPassiveOpen(syn: segment, mtu: mtu, isn: isn)
+        }
     }
 
     /// The handshake of `request` completed: it moves to the accept queue (`inet_csk_complete_hashdance`).
@@ -106,8 +111,10 @@ public final class TCPListener {
         removeRequest(request)
         acceptQueue.append(request)
         request.inAcceptQueue = true
-        tcp.counters.passiveOpens += 1
-        tcp.notify(request, .accepted(self))
+        tcpRef.borrow { tcp in
+            tcp.counters.passiveOpens += 1
+            tcp.notify(request, .accepted(self))
+        }
     }
 
     /// A half-open request was dropped (timeout, RST, ICMP error).
