@@ -61,7 +61,22 @@ import Testing
         parser.append(Array("HTTP/1.1 200 OK\r\nContent-Length: 58\r\n\r\n".utf8))
         let response = try #require(try parser.next(requestMethod: "HEAD"))
         #expect(response.body.isEmpty)
-        #expect(response.head == Array("HTTP/1.1 200 OK\r\nContent-Length: 58\r\n\r\n".utf8))
+        #expect(Array(response.head) == Array("HTTP/1.1 200 OK\r\nContent-Length: 58\r\n\r\n".utf8))
+    }
+
+    /// A head shares the received bytes' storage and ends where the head does, for a response
+    /// at the front of the bytes and for the one pipelined after it alike.
+    @Test func headsEndAtTheBlankLineWhenBodiesFollowInTheSameBytes() throws {
+        var parser = HTTPResponseParser()
+        let first = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+        let second = "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n"
+        parser.append(Array((first + "hello" + second + "no").utf8))
+        let one = try #require(try parser.next())
+        let two = try #require(try parser.next())
+        #expect(Array(one.head) == Array(first.utf8) && one.body == Array("hello".utf8))
+        #expect(Array(two.head) == Array(second.utf8) && two.body == Array("no".utf8))
+        #expect(two.status == 404 && two.reason == "Not Found" && two.headers["Content-Length"] == "2")
+        #expect(try parser.next() == nil && parser.isIdle)
     }
 
     @Test func bodyUntilCloseEndsAtEndOfStream() throws {
@@ -93,7 +108,7 @@ import Testing
         let head = "HTTP/1.1 200 OK\nDate: x\r\nconnection:\t keep-alive ,Upgrade \t\nX-Empty:\n\n"
         parser.append(Array(head.utf8))
         let response = try #require(try parser.next(requestMethod: "HEAD"))
-        #expect(response.head == Array(head.utf8))
+        #expect(Array(response.head) == Array(head.utf8))
         #expect(response.headers["CONNECTION"] == "keep-alive ,Upgrade")
         #expect(response.headers["x-empty"] == "" && response.headers["Dat"] == nil)
         #expect(response.headers.contains("Connection", token: "upgrade"))

@@ -238,7 +238,7 @@ final class CurlTransfer {
     private func finished(_ result: Result<HTTPResponse, HTTPClientFailure>) {
         switch result {
         case .success(let response):
-            var output = options.include || options.headOnly ? response.head : []
+            var output = options.include || options.headOnly ? Array(response.head) : []
             if !options.headOnly { output += response.body }
             complete(CommandResult(stdout: String(decoding: output, as: UTF8.self), exitCode: 0))
         case .failure(.connect(let reason)):

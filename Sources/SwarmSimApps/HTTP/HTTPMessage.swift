@@ -77,14 +77,15 @@ public struct HTTPRequest: Equatable, Sendable {
 }
 
 /// A response: status line, header fields and body. `head` holds the status line and header
-/// fields exactly as received (what `curl -i` prints); it is empty for responses built locally.
+/// fields exactly as received (what `curl -i` prints), sharing the received bytes' storage; it
+/// is empty for responses built locally.
 public struct HTTPResponse: Equatable, Sendable {
     public var version: HTTPVersion
     public var status: Int
     public var reason: String
     public var headers: HTTPHeaders
     public var body: [UInt8]
-    public var head: [UInt8] = []
+    public var head: ArraySlice<UInt8> = []
 
     public init(version: HTTPVersion = .http11, status: Int, reason: String, headers: HTTPHeaders = HTTPHeaders(),
                 body: [UInt8] = []) {

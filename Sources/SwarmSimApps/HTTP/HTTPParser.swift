@@ -21,16 +21,25 @@ enum HTTPBodyFraming: Equatable {
 }
 
 /// One message as the stream parser hands it on: the head as received (start line, field
-/// lines, blank line), where its start line is, its fields (sharing the head's storage) and
-/// its body, de-chunked.
+/// lines, blank line) at the front of `head`, where its start line is, its fields (sharing the
+/// head's storage) and its body, de-chunked.
+///
+/// `head` may run on past `headLength` (into the body): a message at the front of the bytes
+/// received shares their storage rather than copying its head out.
 struct HTTPReceivedMessage {
     var head: [UInt8]
+    var headLength: Int
     var startLine: Range<Int>
     var headers: HTTPHeaders
     var body: [UInt8]
 
     /// No message yet: what the parser fills in as a head arrives.
-    static var empty: HTTPReceivedMessage { HTTPReceivedMessage(head: [], startLine: 0..<0, headers: HTTPHeaders(), body: []) }
+    static var empty: HTTPReceivedMessage {
+        HTTPReceivedMessage(head: [], headLength: 0, startLine: 0..<0, headers: HTTPHeaders(), body: [])
+    }
+
+    /// The head's bytes alone (sharing their storage).
+    var headBytes: ArraySlice<UInt8> { head[..<headLength] }
 
     /// The start line as text, for error messages.
     var startLineText: String { String(decoding: head[startLine], as: UTF8.self) }
@@ -100,11 +109,13 @@ struct HTTPStreamParser {
                 if kind == .request {
                     while readIndex + 1 < end && buffer[readIndex] == 0x0D && buffer[readIndex + 1] == 0x0A { readIndex += 2 }
                 }
-                // A head that is the whole buffer shares its storage (a bodyless request).
-                let head = readIndex == 0 && end == buffer.count ? buffer : Array(buffer[readIndex..<end])
+                // A head at the front of the buffer shares its storage (a request, a response
+                // whose body came in the same segment); one further on is copied out.
+                let head = readIndex == 0 ? buffer : Array(buffer[readIndex..<end])
+                let headLength = end - readIndex
                 readIndex = end
                 scanIndex = end
-                let framing = try Self.parseHead(head, kind: kind, bodyless: bodyless, into: &message)
+                let framing = try Self.parseHead(head, length: headLength, kind: kind, bodyless: bodyless, into: &message)
                 bodyBytesReceived = 0
                 switch framing {
                 case .none:
@@ -220,10 +231,11 @@ struct HTTPStreamParser {
         return line
     }
 
-    /// Validates `head` (a start line, field lines, a blank line) into `message` and returns
-    /// the body's framing (RFC 9112 section 6.3). A field line needs a colon with a name before
-    /// it, no whitespace before the colon and none at the start (obsolete line folding).
-    private static func parseHead(_ head: [UInt8], kind: Kind, bodyless: (Int) -> Bool,
+    /// Validates the first `length` bytes of `head` (a start line, field lines, a blank line)
+    /// into `message` and returns the body's framing (RFC 9112 section 6.3). A field line needs a
+    /// colon with a name before it, no whitespace before the colon and none at the start
+    /// (obsolete line folding).
+    private static func parseHead(_ head: [UInt8], length: Int, kind: Kind, bodyless: (Int) -> Bool,
                                   into message: inout HTTPReceivedMessage) throws(HTTPParseError) -> HTTPBodyFraming {
         var startLine: Range<Int>?
         var fieldsStart = 0
@@ -233,7 +245,7 @@ struct HTTPStreamParser {
         var connectionOptions = (close: false, keepAlive: false)
         let badLine: Range<Int>? = head.withUnsafeBufferPointer { head in
             var lineStart = 0
-            let count = head.count
+            let count = length
             while lineStart < count {
                 var lineEnd = HTTPBytes.firstNewline(head, from: lineStart, to: count)
                 let next = lineEnd + 1
@@ -269,9 +281,10 @@ struct HTTPStreamParser {
         if let badLine { throw .badHeaderLine(String(decoding: head[badLine], as: UTF8.self)) }
         guard let startLine else { throw .badStartLine("") }
         message.head = head
+        message.headLength = length
         message.startLine = startLine
         message.headers = HTTPHeaders(
-            received: head, lines: fieldsStart..<min(fieldsEnd, head.count), connectionOptions: connectionOptions)
+            received: head, lines: fieldsStart..<min(fieldsEnd, length), connectionOptions: connectionOptions)
 
         if kind == .response {
             let parts = StartLineParts(head[startLine], maxSplits: 2)
@@ -402,7 +415,7 @@ public struct HTTPResponseParser {
         var body: [UInt8] = []
         swap(&body, &message.body)
         var response = HTTPResponse(version: version, status: status, reason: reason, headers: headers, body: body)
-        swap(&response.head, &message.head)
+        response.head = message.headBytes
         return response
     }
 }

@@ -43,7 +43,8 @@ import TestSupport
 
     /// Only blocks worth keeping are kept: not an empty one, not a bulk transfer's, not more than 64.
     @Test func onlySmallBlocksAreKeptAndAtMostSixtyFour() {
-        let tcp = Topologies.VethPair().a.tcp
+        let t = Topologies.VethPair()
+        let tcp = t.a.tcp
         tcp.recycle([])
         #expect(tcp.spareSegmentBlocks.isEmpty)
         var large: [TCPSentSegment] = []
@@ -56,5 +57,6 @@ import TestSupport
             tcp.recycle(small)
         }
         #expect(tcp.spareSegmentBlocks.count == 64)
+        withExtendedLifetime(t) {}
     }
 }

@@ -33,9 +33,11 @@ public final class PacketBuffer: ManagedBuffer<PacketMetadata, UInt8> {
         return buffer
     }
 
-    /// The capacity of a packet made with the default headroom for at most 128 bytes: the
-    /// packets a `PacketPool` keeps.
-    static let standardCapacity = 256
+    /// The capacity of a packet made with the default headroom for at most 256 bytes: the
+    /// packets a `PacketPool` keeps. 256 bytes hold a TCP header with options and a small HTTP
+    /// answer (the docker-http-server's is 174 bytes with its head), so a request-response
+    /// exchange reuses every one of its packets.
+    static let standardCapacity = 384
 
     /// Makes a recycled packet new: `length` zeroed bytes after the default headroom and fresh
     /// metadata, as `make(length:)` leaves them. The packet has its standard block.

@@ -5,7 +5,7 @@
 /// the HTTP benchmark, packets were 9 of the 38 allocations per request.
 /// A packet is taken back only when nothing else holds it (`isKnownUniquelyReferenced`), so
 /// no capture, queue or table can see its bytes change, and only with its standard block
-/// (default headroom, at most 128 bytes of data: handshakes, ACKs, small requests and
+/// (default headroom, at most 256 bytes of data: handshakes, ACKs, small requests and
 /// answers). Reuse changes nothing a run computes, only where its packets live.
 struct PacketPool {
     /// At most this many packets wait (enough for every segment in flight of a busy run).
