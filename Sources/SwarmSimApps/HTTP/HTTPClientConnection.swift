@@ -94,7 +94,7 @@ final class HTTPClientConnection {
                 let (closes, keeps) = response.headers.connectionOptions
                 // Set before reporting: the completion decides whether to reuse the connection.
                 isReusable = !isFinished && !closes && (version11 || keeps)
-                finish(.success(response))
+                finish(.success(consume response))
             }
         } catch {
             finish(.failure(.badResponse(error)))
@@ -130,7 +130,8 @@ final class HTTPClientConnection {
         }
     }
 
-    private func finish(_ result: Result<HTTPResponse, HTTPClientFailure>) {
+    /// Reports `result` once; consuming, so a response moves into the report (no copy of it).
+    private func finish(_ result: consuming Result<HTTPResponse, HTTPClientFailure>) {
         guard let completion else { return }
         self.completion = nil
         completion(result)

@@ -392,13 +392,13 @@ public struct HTTPResponseParser {
     public mutating func next(requestMethod: String = "GET") throws(HTTPParseError) -> HTTPResponse? {
         let head = requestMethod == "HEAD"
         guard let message = try stream.next(bodyless: { _ in head }) else { return nil }
-        return try Self.response(message)
+        return try Self.response(consume message)
     }
 
     /// At the connection's end of stream: the response whose body ran until the close, if any.
     public mutating func finishAtEndOfStream() throws(HTTPParseError) -> HTTPResponse? {
         guard let message = stream.finishAtEndOfStream() else { return nil }
-        return try Self.response(message)
+        return try Self.response(consume message)
     }
 
     private static func response(_ message: consuming HTTPReceivedMessage) throws(HTTPParseError) -> HTTPResponse {
