@@ -10,10 +10,7 @@ public final class World {
     /// The underlay segments, owned here like the machines (their NICs point back unowned).
     public private(set) var segments: [UnderlaySegment] = []
     /// Frames between devices, parked until their arrival event (slot index = event argument).
-    /// Each parked frame holds one reference, taken on parking and handed to the receiver on
-    /// arrival (`Unmanaged`), so a frame in flight costs no other reference counting.
-    var inFlight: [Unmanaged<PacketBuffer>?] = []
-    var freeInFlight: [Int] = []
+    var inFlight = InFlightTable()
     /// Packets that reached the end of their journey, for sockets to reuse.
     var packetPool = PacketPool()
     /// Frames handed from one device to the next (veth, link, tunnel, loopback): the packet-hops
@@ -29,10 +26,6 @@ public final class World {
 
     public init(simulation: Simulation) {
         self.simulation = simulation
-    }
-
-    deinit {
-        for case let parked? in inFlight { parked.release() }
     }
 
     /// The current simulated time.
@@ -58,15 +51,7 @@ public final class World {
     /// Schedules the arrival of `packet` at `device` after `delay` (zero for a veth or a local
     /// re-injection, the link's delay on the underlay).
     func deliver(_ packet: PacketBuffer, to device: NetDevice, after delay: SimDuration) {
-        let slot: Int
-        let parked = Unmanaged.passRetained(packet)
-        if !freeInFlight.isEmpty {
-            slot = freeInFlight.removeLast()
-            inFlight[slot] = parked
-        } else {
-            slot = inFlight.count
-            inFlight.append(parked)
-        }
+        let slot = inFlight.park(packet)
         // Frames in flight are never cancelled (a device that goes away drops them on arrival).
         simulation.post(Event(target: device.targetID, kind: NetDevice.EventKind.frameArrival, argument: UInt64(slot)), after: delay)
     }
@@ -76,9 +61,7 @@ public final class World {
     /// the device, so the packet moves into the pool without a retain.
     func arrive(_ slot: Int, at device: NetDevice) {
         deliveredFrames += 1
-        let packet = inFlight[slot].unsafelyUnwrapped.takeRetainedValue()
-        inFlight[slot] = nil
-        freeInFlight.append(slot)
+        let packet = inFlight.take(slot)
         device.receive(packet)
         packetPool.recycle(consume packet)
     }

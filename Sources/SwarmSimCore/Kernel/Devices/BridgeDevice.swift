@@ -87,10 +87,12 @@ public final class BridgeDevice: NetDevice {
     }
 
     /// `br_fdb_update`: the source MAC is behind the ingress port as of now; local entries stay.
-    /// An entry already there is updated in place (one hash lookup per frame, not two).
+    /// An entry already there is updated in place (one hash lookup per frame, not two), and
+    /// only where it changes, as the kernel writes `dst` and `updated` only when they differ.
     private func learn(_ mac: MACAddress, on port: Int32, now: SimTime) {
         if let index = fdb.index(forKey: mac) {
-            if !fdb.values[index].isLocal {
+            let entry = fdb.values[index]
+            if !entry.isLocal && (entry.port != port || entry.updated != now) {
                 fdb.values[index].port = port
                 fdb.values[index].updated = now
             }

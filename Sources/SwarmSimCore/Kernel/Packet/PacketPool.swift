@@ -7,14 +7,27 @@
 /// no capture, queue or table can see its bytes change, and only with its standard block
 /// (default headroom, at most 256 bytes of data: handshakes, ACKs, small requests and
 /// answers). Reuse changes nothing a run computes, only where its packets live.
-struct PacketPool {
+///
+/// The free list is a block of its own, not an array: an array on the world paid a uniqueness
+/// check on every take and every return, one of each per packet.
+struct PacketPool: ~Copyable {
     /// At most this many packets wait (enough for every segment in flight of a busy run).
     static let limit = 1024
-    private var free: [PacketBuffer] = []
+    /// Each holds the reference `recycle` took over.
+    private let free = UnsafeMutablePointer<Unmanaged<PacketBuffer>>.allocate(capacity: PacketPool.limit)
+    /// Packets waiting for reuse.
+    private(set) var count = 0
+
+    deinit {
+        for index in 0..<count { free[index].release() }
+        free.deallocate()
+    }
 
     /// A packet of `length` zeroed bytes with the default headroom: a recycled one when it fits.
     mutating func make(length: Int) -> PacketBuffer {
-        if PacketBuffer.defaultHeadroom + length <= PacketBuffer.standardCapacity, let packet = free.popLast() {
+        if PacketBuffer.defaultHeadroom + length <= PacketBuffer.standardCapacity, count > 0 {
+            count &-= 1
+            let packet = free[count].takeRetainedValue()
             packet.reset(length: length)
             return packet
         }
@@ -24,10 +37,8 @@ struct PacketPool {
     /// Takes `packet` back if nothing else refers to it and it has its standard block.
     /// Consuming, so that a packet taken back moves into the list (no retain and release).
     mutating func recycle(_ packet: consuming PacketBuffer) {
-        guard free.count < Self.limit, packet.isStandard, isKnownUniquelyReferenced(&packet) else { return }
-        free.append(packet)
+        guard count < Self.limit, packet.isStandard, isKnownUniquelyReferenced(&packet) else { return }
+        free[count] = Unmanaged.passRetained(packet)
+        count &+= 1
     }
-
-    /// Packets waiting for reuse.
-    var count: Int { free.count }
 }
