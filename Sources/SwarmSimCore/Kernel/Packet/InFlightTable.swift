@@ -3,9 +3,10 @@
 ///
 /// A parked frame holds one reference, taken on parking and handed to the receiver on arrival.
 /// The slots and the stack of free slot numbers are blocks of their own rather than arrays: two
-/// arrays on a class cost four uniqueness checks and their bounds checks per frame, a tenth of
-/// the instructions of a veth hop (callgrind, HTTP benchmark). A freed slot is reused first, so
-/// the table stays as large as the most frames ever in flight at once.
+/// arrays on a class cost four uniqueness checks and their bounds checks per frame hop (with
+/// the packet pool's array, 1.8 k of the HTTP benchmark's 61.9 k instructions per request,
+/// callgrind). A freed slot is reused first, so the table stays as large as the most frames
+/// ever in flight at once.
 struct InFlightTable: ~Copyable {
     private var slots: UnsafeMutablePointer<Unmanaged<PacketBuffer>?>
     private var free: UnsafeMutablePointer<Int>
