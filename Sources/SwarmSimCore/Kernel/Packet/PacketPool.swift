@@ -13,13 +13,13 @@
 struct PacketPool: ~Copyable {
     /// At most this many packets wait (enough for every segment in flight of a busy run).
     static let limit = 1024
-    /// Each holds the reference `recycle` took over.
-    private let free = UnsafeMutablePointer<Unmanaged<PacketBuffer>>.allocate(capacity: PacketPool.limit)
+    /// The packets, moved in by `recycle` and out by `make` (initialised from 0 to `count`).
+    private let free = UnsafeMutablePointer<PacketBuffer>.allocate(capacity: PacketPool.limit)
     /// Packets waiting for reuse.
     private(set) var count = 0
 
     deinit {
-        for index in 0..<count { free[index].release() }
+        free.deinitialize(count: count)
         free.deallocate()
     }
 
@@ -27,7 +27,7 @@ struct PacketPool: ~Copyable {
     mutating func make(length: Int) -> PacketBuffer {
         if PacketBuffer.defaultHeadroom + length <= PacketBuffer.standardCapacity, count > 0 {
             count &-= 1
-            let packet = free[count].takeRetainedValue()
+            let packet = (free + count).move()
             packet.reset(length: length)
             return packet
         }
@@ -38,7 +38,7 @@ struct PacketPool: ~Copyable {
     /// Consuming, so that a packet taken back moves into the list (no retain and release).
     mutating func recycle(_ packet: consuming PacketBuffer) {
         guard count < Self.limit, packet.isStandard, isKnownUniquelyReferenced(&packet) else { return }
-        free[count] = Unmanaged.passRetained(packet)
+        (free + count).initialize(to: packet)
         count &+= 1
     }
 }
