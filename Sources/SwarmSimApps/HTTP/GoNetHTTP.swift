@@ -76,21 +76,20 @@ final class GoNetHTTPBehaviour: HTTPServerBehaviour {
     /// The head written straight into the answer's bytes (one allocation), in the order of
     /// `extraHeader.Write`; the same bytes as an `HTTPResponse` with these fields serialises to.
     private func answer(_ inputs: AnswerInputs) -> [UInt8] {
-        let (date, content, includeBody, version, connection) =
-            (inputs.date, inputs.content, inputs.includeBody, inputs.version, inputs.connection)
+        let content = inputs.content
         let length = String(content.count)
         let type = contentType(of: content)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(128 + date.utf8.count + type.utf8.count + (includeBody ? content.count : 0))
-        bytes.append(contentsOf: version.description.utf8)
+        bytes.reserveCapacity(128 + inputs.date.utf8.count + type.utf8.count + (inputs.includeBody ? content.count : 0))
+        bytes.append(contentsOf: inputs.version.description.utf8)
         bytes.append(contentsOf: Self.statusOK)
-        HTTPHeaders.writeField(Self.dateName, date.utf8, into: &bytes)
+        HTTPHeaders.writeField(Self.dateName, inputs.date.utf8, into: &bytes)
         HTTPHeaders.writeField(Self.contentLengthName, length.utf8, into: &bytes)
         HTTPHeaders.writeField(Self.contentTypeName, type.utf8, into: &bytes)
-        if let connection { HTTPHeaders.writeField(Self.connectionName, connection.utf8, into: &bytes) }
+        if let connection = inputs.connection { HTTPHeaders.writeField(Self.connectionName, connection.utf8, into: &bytes) }
         bytes.append(0x0D)
         bytes.append(0x0A)
-        if includeBody { bytes.append(contentsOf: content) }
+        if inputs.includeBody { bytes.append(contentsOf: content) }
         return bytes
     }
 

@@ -36,11 +36,7 @@ import TestSupport
         let t = Topologies.VethPair()
         let tap = RecordingTap()
         t.aEth.addTap(tap)
-        let listener = try t.b.listenTCP(port: 80)
-        let server = Endpoint()
-        listener.onAccept = { server.attach($0, simulation: t.simulation) }
-        let client = Endpoint()
-        client.attach(try t.a.connectTCP(to: Topologies.ip("10.0.0.2"), port: 80), simulation: t.simulation)
+        let (client, server) = try t.clientAndServer()
         t.simulation.run(for: .milliseconds(10))
         client.connection?.shutdownWrite()
         server.connection?.shutdownWrite()

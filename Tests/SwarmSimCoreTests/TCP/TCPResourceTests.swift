@@ -10,11 +10,7 @@ import TestSupport
     @Test func aConnectionThatIsDoneLeavesNoTimerEventAndPassesItsBlockOn() throws {
         let t = Topologies.VethPair()
         t.a.tcp.settings.timeWaitLength = .milliseconds(100)
-        let listener = try t.b.listenTCP(port: 80)
-        let server = Endpoint()
-        listener.onAccept = { server.attach($0, simulation: t.simulation) }
-        let client = Endpoint()
-        client.attach(try t.a.connectTCP(to: Topologies.ip("10.0.0.2"), port: 80), simulation: t.simulation)
+        let (client, server) = try t.clientAndServer()
         t.simulation.run(for: .milliseconds(10))
         let clientConnection = try #require(client.connection)
         let serverConnection = try #require(server.connection)

@@ -92,6 +92,19 @@ final class Endpoint {
     }
 }
 
+extension Topologies.VethPair {
+    /// A server listening on b:80 and a client connecting to it from a, each recorded by an
+    /// `Endpoint` (the server's once its connection is accepted). Nothing has run yet.
+    func clientAndServer() throws -> (client: Endpoint, server: Endpoint) {
+        let listener = try b.listenTCP(port: 80)
+        let server = Endpoint()
+        listener.onAccept = { [simulation] in server.attach($0, simulation: simulation) }
+        let client = Endpoint()
+        client.attach(try a.connectTCP(to: Topologies.ip("10.0.0.2"), port: 80), simulation: simulation)
+        return (client, server)
+    }
+}
+
 /// Deterministic test data: `count` bytes of a simple pattern.
 func patternBytes(_ count: Int, seed: UInt8 = 7) -> [UInt8] {
     (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed) &+ ($0 >> 8)) }
